@@ -1,0 +1,199 @@
+"""Configuration: ``seawall.toml`` or ``[tool.seawall]`` in ``pyproject.toml``.
+
+Every key is validated; an unknown key or id is a ConfigError naming it, so a
+typo never silently turns a check off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from seawall._errors import ConfigError
+from seawall._model import Severity
+from seawall.catalog import CONTROL_IDS
+from seawall.checks import REGISTRY, load_check
+from seawall.collectors._files import DEFAULT_MAX_FILE_SIZE, Environment
+
+__all__ = ["Config", "ConfigSuppression", "load_config", "parse_config", "resolve_selection"]
+
+_KNOWN_KEYS = frozenset(
+    {
+        "select", "ignore", "exclude", "per-path-ignores", "environments", "suppress",
+        "max-file-size", "fail-on", "jobs",
+    }
+)  # fmt: skip
+_SUPPRESS_KEYS = frozenset({"check", "reason", "path", "fingerprint", "expires"})
+
+
+@dataclass(frozen=True)
+class ConfigSuppression:
+    """A suppression declared in config: a check (or control) on a path glob or a fingerprint."""
+
+    check: str
+    reason: str
+    path: str | None = None
+    fingerprint: str | None = None
+    expires: dt.date | None = None
+
+    def expired(self, today: dt.date) -> bool:
+        """True once the expiry date has passed (the day itself still counts)."""
+        return self.expires is not None and today > self.expires
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated configuration; the defaults scan everything."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    environments: Mapping[Environment, tuple[str, ...]] = field(default_factory=dict)
+    suppressions: tuple[ConfigSuppression, ...] = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    fail_on: Severity = Severity.HIGH
+    jobs: int = 0  # 0: one per core
+    source: str | None = None
+
+
+def _check_ids(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of check or control ids")
+    for item in value:
+        if item not in REGISTRY and item not in CONTROL_IDS:
+            raise ConfigError(f"{where}: unknown check or control id {item!r}")
+    return tuple(value)
+
+
+def _strings(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of strings")
+    return tuple(value)
+
+
+def _parse_suppression(raw: object, index: int) -> ConfigSuppression:
+    where = f"suppress[{index}]"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = sorted(set(raw) - _SUPPRESS_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r}")
+    check = raw.get("check")
+    if not isinstance(check, str) or (check not in REGISTRY and check not in CONTROL_IDS):
+        raise ConfigError(f"{where}: 'check' must name a check or control id, got {check!r}")
+    reason = raw.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ConfigError(f"{where}: a suppression needs a non-empty 'reason'")
+    path, fingerprint = raw.get("path"), raw.get("fingerprint")
+    if path is None and fingerprint is None:
+        raise ConfigError(f"{where}: give a 'path' glob or a 'fingerprint'")
+    if path is not None and not isinstance(path, str):
+        raise ConfigError(f"{where}: 'path' must be a string")
+    if fingerprint is not None and not isinstance(fingerprint, str):
+        raise ConfigError(f"{where}: 'fingerprint' must be a string")
+    expires = raw.get("expires")
+    if expires is not None and (not isinstance(expires, dt.date) or isinstance(expires, dt.datetime)):
+        raise ConfigError(f"{where}: 'expires' must be a date such as 2026-12-31")
+    return ConfigSuppression(check, reason.strip(), path, fingerprint, expires)
+
+
+def _parse_size(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    raise ConfigError("max-file-size must be a positive number of bytes")
+
+
+def parse_config(data: Mapping[str, Any], source: str | None = None) -> Config:
+    """Validate a config table (already parsed from TOML)."""
+    unknown = sorted(set(data) - _KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(f"unknown configuration key {unknown[0]!r}" + (f" in {source}" if source else ""))
+    per_path_raw = data.get("per-path-ignores", {})
+    if not isinstance(per_path_raw, dict):
+        raise ConfigError("per-path-ignores must be a table of glob = [ids]")
+    per_path = {
+        glob: _check_ids(ids, f"per-path-ignores[{glob!r}]") for glob, ids in per_path_raw.items()
+    }
+    environments_raw = data.get("environments", {})
+    if not isinstance(environments_raw, dict):
+        raise ConfigError("environments must be a table such as prod = ['deploy/prod/**']")
+    environments: dict[Environment, tuple[str, ...]] = {}
+    for name, globs in environments_raw.items():
+        try:
+            label = Environment(name)
+        except ValueError:
+            raise ConfigError(f"environments: unknown environment {name!r} (use prod or non-prod)") from None
+        environments[label] = _strings(globs, f"environments.{name}")
+    suppress_raw = data.get("suppress", [])
+    if not isinstance(suppress_raw, list):
+        raise ConfigError("suppress must be an array of tables ([[suppress]])")
+    fail_on_raw = data.get("fail-on", Severity.HIGH.value)
+    try:
+        fail_on = Severity(fail_on_raw)
+    except ValueError:
+        raise ConfigError(f"fail-on: unknown severity {fail_on_raw!r}") from None
+    jobs = data.get("jobs", 0)
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0:
+        raise ConfigError("jobs must be a whole number >= 0 (0: one per core)")
+    return Config(
+        select=_check_ids(data.get("select", []), "select"),
+        ignore=_check_ids(data.get("ignore", []), "ignore"),
+        exclude=_strings(data.get("exclude", []), "exclude"),
+        per_path_ignores=per_path,
+        environments=environments,
+        suppressions=tuple(_parse_suppression(r, i) for i, r in enumerate(suppress_raw)),
+        max_file_size=_parse_size(data.get("max-file-size", DEFAULT_MAX_FILE_SIZE)),
+        fail_on=fail_on,
+        jobs=jobs,
+        source=source,
+    )
+
+
+def _read_toml(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML in {path}: {exc}") from None
+
+
+def load_config(root: str, explicit: str | None = None) -> Config:
+    """The config for a scan root: ``explicit``, else ``seawall.toml``, else pyproject's table."""
+    if explicit is not None:
+        data = _read_toml(explicit)
+        table = data.get("tool", {}).get("seawall", data) if explicit.endswith("pyproject.toml") else data
+        return parse_config(table, explicit)
+    candidate = os.path.join(root, "seawall.toml")
+    if os.path.isfile(candidate):
+        return parse_config(_read_toml(candidate), candidate)
+    pyproject = os.path.join(root, "pyproject.toml")
+    if os.path.isfile(pyproject):
+        table = _read_toml(pyproject).get("tool", {}).get("seawall")
+        if isinstance(table, dict):
+            return parse_config(table, pyproject)
+    return Config()
+
+
+def resolve_selection(config: Config, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Check ids to run: command-line select/ignore refine the config's."""
+    for item in (*select, *ignore):
+        if item not in REGISTRY and item not in CONTROL_IDS:
+            raise ConfigError(f"unknown check or control id {item!r}")
+    chosen = select or config.select
+    ignored = set(ignore) | set(config.ignore)
+    result = []
+    for check_id in sorted(REGISTRY):
+        control = load_check(check_id).meta.control
+        if chosen and check_id not in chosen and control not in chosen:
+            continue
+        if check_id in ignored or control in ignored:
+            continue
+        result.append(check_id)
+    return tuple(result)

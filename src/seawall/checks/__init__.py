@@ -1,0 +1,49 @@
+"""The check registry: check id -> module, imported lazily.
+
+IDs are permanent and never reused. Each module defines ``META`` (a
+:class:`~seawall._model.CheckMeta`) and ``run(evidence) -> CheckOutcome``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from seawall._model import CheckMeta
+from seawall.checks._api import CheckOutcome, Evidence
+
+__all__ = ["REGISTRY", "LoadedCheck", "all_checks", "load_check"]
+
+REGISTRY: dict[str, str] = {
+    "SI1-001": "seawall.checks.env_file_committed",
+    "SI1-002": "seawall.checks.private_key_committed",
+    "SI1-003": "seawall.checks.precommit_secret_scan_missing",
+    "CR1-001": "seawall.checks.dockerfile_runs_as_root",
+    "SC1-001": "seawall.checks.base_image_not_digest_pinned",
+    "SC2-001": "seawall.checks.workflow_token_not_read_only",
+}
+
+
+@dataclass(frozen=True)
+class LoadedCheck:
+    """A check's metadata and its function."""
+
+    meta: CheckMeta
+    run: Callable[[Evidence], CheckOutcome]
+
+
+@cache
+def load_check(check_id: str) -> LoadedCheck:
+    """Import one check's module; KeyError for an unknown id."""
+    module = importlib.import_module(REGISTRY[check_id])
+    meta: CheckMeta = module.META
+    if meta.id != check_id:
+        raise RuntimeError(f"{REGISTRY[check_id]} declares id {meta.id}, registered as {check_id}")
+    return LoadedCheck(meta, module.run)
+
+
+def all_checks() -> tuple[LoadedCheck, ...]:
+    """Every registered check, in id order."""
+    return tuple(load_check(check_id) for check_id in sorted(REGISTRY))

@@ -1,0 +1,70 @@
+"""Small, shared judgements about whether a value looks like a real credential.
+
+Used where a check must tell a placeholder (``changeme``, ``<token>``,
+``${DB_PASSWORD}``) from a value that looks real, without ever reporting it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+__all__ = ["is_placeholder", "is_sensitive_name", "looks_like_credential", "shannon_entropy"]
+
+_PLACEHOLDER = re.compile(
+    r"""^(?:
+        |changeme|change[-_ ]?me|change[-_ ]?this|replace[-_ ]?me|to[-_ ]?do|tbd|fixme
+        |x{3,}|\*{3,}|\.{3}|-+|n/?a|none|null|nil|empty|redacted|secret|password|token
+        |<[^>]*>|\[[^\]]*\]|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\{\{[^}]*\}\}|%\([^)]*\)s
+        |your[-_ ].*|my[-_].*|example.*|.*[-_.]example|placeholder.*|dummy.*|fake.*|sample.*
+        |insert[-_ ].*|put[-_ ].*here|set[-_ ]?me|test|testing
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_SENSITIVE_NAME = re.compile(
+    r"pass(?:word|wd|phrase)?|secret|token|api[-_]?key|apikey|private[-_]?key|credential"
+    r"|auth|access[-_]?key|(?:^|[-_])key$|dsn|salt|signing|session[-_]?key|cookie",
+    re.IGNORECASE,
+)
+_URL_PASSWORD = re.compile(r"://[^:/@\s]+:([^@\s/]+)@")
+_KNOWN_PREFIX = re.compile(
+    r"^(?:AKIA|ASIA)[0-9A-Z]{16}$|^gh[pousr]_[A-Za-z0-9]{30,}|^github_pat_|^xox[abposr]-"
+    r"|^sk_live_|^rk_live_|^sk-[A-Za-z0-9_-]{20,}|^glpat-|^-----BEGIN|^eyJ[A-Za-z0-9_-]{10,}\."
+)
+
+
+def shannon_entropy(value: str) -> float:
+    """Bits of entropy per character of ``value``."""
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    length = len(value)
+    return -sum(n / length * math.log2(n / length) for n in counts.values())
+
+
+def is_placeholder(value: str) -> bool:
+    """True for empty values, template markers and obvious stand-ins."""
+    return bool(_PLACEHOLDER.match(value.strip().strip("\"'")))
+
+
+def is_sensitive_name(name: str) -> bool:
+    """True for variable names that usually hold credentials."""
+    return bool(_SENSITIVE_NAME.search(name))
+
+
+def looks_like_credential(value: str) -> bool:
+    """A URL with a real password, a known token prefix, or a long high-entropy string."""
+    value = value.strip()
+    url = _URL_PASSWORD.search(value)
+    if url is not None:
+        return not is_placeholder(url.group(1))
+    if _KNOWN_PREFIX.search(value):
+        return True
+    if len(value) >= 20 and " " not in value and not value.startswith(("/", "http")):
+        classes = sum(
+            (any(c.islower() for c in value), any(c.isupper() for c in value),
+             any(c.isdigit() for c in value))
+        )  # fmt: skip
+        return classes >= 2 and shannon_entropy(value) >= 3.5
+    return False

@@ -1,0 +1,235 @@
+"""The ``seawall`` command line.
+
+Imports are deferred into each command so ``seawall --help`` starts fast.
+Exit codes: 0 clean, 1 findings at or above ``--fail-on`` (or an input that
+could not be checked), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from seawall import __version__
+
+if TYPE_CHECKING:
+    from seawall._engine import ProgressCallback
+    from seawall._model import Report
+
+__all__ = ["main"]
+
+_FORMATS = ("text", "json", "sarif", "junit", "markdown")
+_SEVERITIES = ("critical", "high", "medium", "low", "info")
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str) -> None:
+    click.echo(f"seawall: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _guarded(func: F) -> F:
+    """Turn Seawall's own errors into a one-line reason and exit code 2."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from seawall._errors import SeawallError
+
+        try:
+            return func(*args, **kwargs)
+        except SeawallError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("seawall: interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), transient=True, console=Console(stderr=True)
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(f"seawall: {phase}", total=total)
+            bar.update(tasks[phase], completed=done, total=total)
+
+        yield update
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="seawall")
+def main() -> None:
+    """Verify and enforce the data-platform security baseline (controls SI-1 ... CP-2)."""
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(file_okay=False, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
+@click.option("--fail-on", type=click.Choice(_SEVERITIES), default=None, help="Lowest severity that exits 1 [default: high, or the config's fail-on].")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file (default: PATH/seawall.toml or PATH/pyproject.toml).")
+@click.option("--select", multiple=True, help="Only these check or control ids (repeat or comma-separate).")
+@click.option("--ignore", multiple=True, help="Skip these check or control ids.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), help="Report only findings not in this baseline file.")
+@click.option("--fail-on-error/--no-fail-on-error", default=True, show_default=True, help="Exit 1 when an input could not be checked.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar; text output shows only findings and the summary line.")
+@_guarded
+def scan(
+    path: str,
+    fmt: str,
+    output: str | None,
+    fail_on: str | None,
+    config_file: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    baseline_file: str | None,
+    fail_on_error: bool,
+    quiet: bool,
+) -> None:
+    """Scan a platform repository at PATH and report every control's status."""
+    from seawall._baseline import load_baseline
+    from seawall._config import load_config
+    from seawall._engine import run_scan
+    from seawall._errors import ConfigError
+    from seawall._model import Severity
+
+    if not os.path.exists(path):
+        raise ConfigError(f"path does not exist: {path}")
+    config = load_config(path, config_file)
+    baseline = load_baseline(baseline_file) if baseline_file else frozenset()
+    show_progress = not quiet and sys.stderr.isatty()
+    with _progress(show_progress) as progress:
+        report = run_scan(
+            path,
+            config,
+            select=_split_ids(select),
+            ignore=_split_ids(ignore),
+            baseline=baseline,
+            progress=progress,
+        )
+    _emit(report, fmt, output, quiet)
+    threshold = Severity(fail_on) if fail_on else config.fail_on
+    worst = report.worst_severity()
+    failed = worst is not None and worst.at_least(threshold)
+    sys.exit(EXIT_FINDINGS if failed or (fail_on_error and report.errors) else EXIT_CLEAN)
+
+
+def _emit(report: Report, fmt: str, output: str | None, quiet: bool) -> None:
+    from seawall.reporters import render
+
+    if output is not None:
+        text = render(report, fmt, quiet=quiet) if fmt == "text" else render(report, fmt)
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror}")
+        return
+    interactive = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    if interactive:
+        import shutil
+
+        width = shutil.get_terminal_size((110, 24)).columns
+        click.echo(render(report, fmt, color=True, width=width, quiet=quiet), nl=False)
+    elif fmt == "text":
+        click.echo(render(report, fmt, quiet=quiet), nl=False)
+    else:
+        click.echo(render(report, fmt), nl=False)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@_guarded
+def controls(fmt: str) -> None:
+    """List the sixteen baseline controls and the checks Seawall runs for each."""
+    import json
+
+    from seawall.catalog import load_catalog
+    from seawall.checks import all_checks
+
+    checks = all_checks()
+    if fmt == "json":
+        data = [
+            {
+                "id": c.id,
+                "domain": c.domain,
+                "title": c.title,
+                "practice": c.practice,
+                "verify": list(c.verify),
+                "evidence": c.evidence,
+                "remediation": c.remediation,
+                "references": list(c.references),
+                "checks": [k.meta.id for k in checks if k.meta.control == c.id],
+            }
+            for c in load_catalog()
+        ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for control in load_catalog():
+        ids = ", ".join(k.meta.id for k in checks if k.meta.control == control.id) or "none yet"
+        click.echo(f"{control.id:<5} {control.title:<34} {control.domain:<30} checks: {ids}")
+
+
+@main.command()
+@click.argument("identifier")
+@_guarded
+def explain(identifier: str) -> None:
+    """Document a control such as SI-1 or a check such as CR1-001."""
+    from seawall._explain import explain_text
+
+    text = explain_text(identifier)
+    if text is None:
+        _fail(f"unknown control or check id {identifier!r} (see 'seawall controls')")
+    click.echo(text)
+
+
+@main.group()
+def baseline() -> None:
+    """Record accepted findings so later scans report only new ones."""
+
+
+@baseline.command("create")
+@click.argument("path", default=".", type=click.Path(file_okay=False, path_type=str))
+@click.option("-o", "--output", default=".seawall-baseline.json", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--config", "config_file", type=click.Path(dir_okay=False))
+@_guarded
+def baseline_create(path: str, output: str, config_file: str | None) -> None:
+    """Scan PATH and write the fingerprints of its current findings to OUTPUT."""
+    from seawall._baseline import baseline_document
+    from seawall._config import load_config
+    from seawall._engine import run_scan
+    from seawall._errors import ConfigError
+
+    if not os.path.exists(path):
+        raise ConfigError(f"path does not exist: {path}")
+    report = run_scan(path, load_config(path, config_file))
+    active = report.active_findings()
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(baseline_document(active, report.tool_version))
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror}")
+    click.echo(f"seawall: recorded {len(active)} finding(s) in {output}", err=True)
