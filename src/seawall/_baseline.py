@@ -26,7 +26,11 @@ def baseline_document(findings: Iterable[Finding], tool_version: str) -> str:
         ),
         key=lambda e: (e["check"], e["path"] or "", e["fingerprint"]),
     )
-    document = {"seawall_baseline": BASELINE_VERSION, "tool_version": tool_version, "findings": entries}
+    document = {
+        "seawall_baseline": BASELINE_VERSION,
+        "tool_version": tool_version,
+        "findings": entries,
+    }
     return json.dumps(document, indent=2) + "\n"
 
 

@@ -97,7 +97,9 @@ def _parse_suppression(raw: object, index: int) -> ConfigSuppression:
     if fingerprint is not None and not isinstance(fingerprint, str):
         raise ConfigError(f"{where}: 'fingerprint' must be a string")
     expires = raw.get("expires")
-    if expires is not None and (not isinstance(expires, dt.date) or isinstance(expires, dt.datetime)):
+    if expires is not None and (
+        not isinstance(expires, dt.date) or isinstance(expires, dt.datetime)
+    ):
         raise ConfigError(f"{where}: 'expires' must be a date such as 2026-12-31")
     return ConfigSuppression(check, reason.strip(), path, fingerprint, expires)
 
@@ -112,7 +114,9 @@ def parse_config(data: Mapping[str, Any], source: str | None = None) -> Config:
     """Validate a config table (already parsed from TOML)."""
     unknown = sorted(set(data) - _KNOWN_KEYS)
     if unknown:
-        raise ConfigError(f"unknown configuration key {unknown[0]!r}" + (f" in {source}" if source else ""))
+        raise ConfigError(
+            f"unknown configuration key {unknown[0]!r}" + (f" in {source}" if source else "")
+        )
     per_path_raw = data.get("per-path-ignores", {})
     if not isinstance(per_path_raw, dict):
         raise ConfigError("per-path-ignores must be a table of glob = [ids]")
@@ -127,7 +131,9 @@ def parse_config(data: Mapping[str, Any], source: str | None = None) -> Config:
         try:
             label = Environment(name)
         except ValueError:
-            raise ConfigError(f"environments: unknown environment {name!r} (use prod or non-prod)") from None
+            raise ConfigError(
+                f"environments: unknown environment {name!r} (use prod or non-prod)"
+            ) from None
         environments[label] = _strings(globs, f"environments.{name}")
     suppress_raw = data.get("suppress", [])
     if not isinstance(suppress_raw, list):
@@ -168,7 +174,11 @@ def load_config(root: str, explicit: str | None = None) -> Config:
     """The config for a scan root: ``explicit``, else ``seawall.toml``, else pyproject's table."""
     if explicit is not None:
         data = _read_toml(explicit)
-        table = data.get("tool", {}).get("seawall", data) if explicit.endswith("pyproject.toml") else data
+        table = (
+            data.get("tool", {}).get("seawall", data)
+            if explicit.endswith("pyproject.toml")
+            else data
+        )
         return parse_config(table, explicit)
     candidate = os.path.join(root, "seawall.toml")
     if os.path.isfile(candidate):
@@ -181,7 +191,9 @@ def load_config(root: str, explicit: str | None = None) -> Config:
     return Config()
 
 
-def resolve_selection(config: Config, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> tuple[str, ...]:
+def resolve_selection(
+    config: Config, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
+) -> tuple[str, ...]:
     """Check ids to run: command-line select/ignore refine the config's."""
     for item in (*select, *ignore):
         if item not in REGISTRY and item not in CONTROL_IDS:

@@ -38,7 +38,7 @@ from seawall._suppress import apply_suppressions, find_directives
 from seawall.catalog import load_catalog
 from seawall.checks import REGISTRY, LoadedCheck, load_check
 from seawall.checks._api import CheckOutcome, Evidence, Violation
-from seawall.collectors import Collected, CollectContext, CollectorIssue, run_collector
+from seawall.collectors import CollectContext, Collected, CollectorIssue, run_collector
 from seawall.collectors._files import walk_tree
 
 __all__ = ["ProgressCallback", "run_scan"]
@@ -62,7 +62,7 @@ def _run_check_in_worker(check_id: str, evidence: Evidence) -> _CheckRun:
     """Top-level so a process pool can pickle it; never raises."""
     try:
         return _CheckRun(check_id, load_check(check_id).run(evidence), None)
-    except Exception as exc:  # noqa: BLE001 - any failure becomes an error result
+    except Exception as exc:
         return _CheckRun(check_id, None, f"{type(exc).__name__}: {exc}")
 
 
@@ -106,8 +106,10 @@ def _collect_all(
     for done, kind in enumerate(ordered, start=1):
         try:
             collected[kind] = run_collector(kind, context)
-        except Exception as exc:  # noqa: BLE001 - a broken collector is an error result
-            issue = CollectorIssue(None, f"{kind.value} collector failed: {type(exc).__name__}: {exc}")
+        except Exception as exc:
+            issue = CollectorIssue(
+                None, f"{kind.value} collector failed: {type(exc).__name__}: {exc}"
+            )
             collected[kind] = Collected(None, (issue,))
         if progress:
             progress("collect", done, len(ordered))
@@ -141,12 +143,14 @@ def _to_findings(meta: CheckMeta, violations: Iterable[Violation]) -> list[Findi
     return findings
 
 
-def _path_ignored(finding: Finding, ignores: Mapping[pathspec.PathSpec, frozenset[str]]) -> bool:
+def _path_ignored(
+    finding: Finding, ignores: Iterable[tuple[pathspec.GitIgnoreSpec, frozenset[str]]]
+) -> bool:
     path = finding.location.path
     if path is None:
         return False
     names = {finding.check_id, finding.control_id}
-    return any(names & ids and spec.match_file(path) for spec, ids in ignores.items())
+    return any(names & ids and spec.match_file(path) for spec, ids in ignores)
 
 
 def _control_results(
@@ -254,7 +258,9 @@ def run_scan(
         for kind in check.meta.needs:
             for issue in collected[kind].issues:
                 errors.append(
-                    ScanError(check.meta.control, check.meta.id, issue.message, issue.path, issue.line)
+                    ScanError(
+                        check.meta.control, check.meta.id, issue.message, issue.path, issue.line
+                    )
                 )
         if any(collected[kind].evidence is None for kind in check.meta.needs):
             continue  # its evidence could not be built; the issues above say why
@@ -277,14 +283,16 @@ def run_scan(
     for check in runnable:
         run = runs[check.meta.id]
         if run.error is not None:
-            errors.append(ScanError(check.meta.control, check.meta.id, f"check failed: {run.error}"))
+            errors.append(
+                ScanError(check.meta.control, check.meta.id, f"check failed: {run.error}")
+            )
         elif run.outcome is not None:
             raw_findings.extend(_to_findings(check.meta, run.outcome.violations))
 
-    ignores = {
-        pathspec.PathSpec.from_lines("gitwildmatch", [glob]): frozenset(ids)
+    ignores = [
+        (pathspec.GitIgnoreSpec.from_lines([glob]), frozenset(ids))
         for glob, ids in config.per_path_ignores.items()
-    }
+    ]
     raw_findings = [f for f in raw_findings if not _path_ignored(f, ignores)]
     in_baseline = [f for f in raw_findings if f.fingerprint in baseline]
     raw_findings = [f for f in raw_findings if f.fingerprint not in baseline]

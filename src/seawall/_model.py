@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How urgent a finding is; ordered from most to least severe."""
 
     CRITICAL = "critical"
@@ -40,7 +40,7 @@ _SEVERITY_RANK = {
 }
 
 
-class ControlStatus(str, Enum):
+class ControlStatus(StrEnum):
     """A control's verdict in a report (BASELINE.md defines each)."""
 
     PASS = "pass"  # noqa: S105 - a verdict, not a password
@@ -50,14 +50,14 @@ class ControlStatus(str, Enum):
     ERROR = "error"
 
 
-class FindingStatus(str, Enum):
+class FindingStatus(StrEnum):
     """Whether a finding counts against the baseline."""
 
     FAIL = "fail"
     SUPPRESSED = "suppressed"
 
 
-class EvidenceKind(str, Enum):
+class EvidenceKind(StrEnum):
     """The kinds of evidence collectors produce and checks consume."""
 
     FILE_TREE = "file-tree"

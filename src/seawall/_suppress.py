@@ -107,10 +107,10 @@ def apply_suppressions(
     used_config: set[int] = set()
     for finding in findings:
         names = {finding.check_id, finding.control_id}
-        directive = _matching_directive(finding, names, valid)
-        if directive is not None:
-            used_inline.add((directive.path, directive.line))
-            result.findings.append(_suppressed(finding, "inline", directive.reason))
+        matched = _matching_directive(finding, names, valid)
+        if matched is not None:
+            used_inline.add((matched.path, matched.line))
+            result.findings.append(_suppressed(finding, "inline", matched.reason))
             continue
         for index, suppression in enumerate(active_config):
             if suppression.check in names and _config_matches(suppression, finding):
@@ -160,6 +160,6 @@ def _config_matches(suppression: ConfigSuppression, finding: Finding) -> bool:
         return False
     if suppression.path is not None:
         subject = finding.location.path or finding.location.resource or ""
-        spec = pathspec.PathSpec.from_lines("gitwildmatch", [suppression.path])
+        spec = pathspec.GitIgnoreSpec.from_lines([suppression.path])
         return spec.match_file(subject)
     return True

@@ -88,14 +88,46 @@ def main() -> None:
 @main.command()
 @click.argument("path", default=".", type=click.Path(file_okay=False, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
-@click.option("--fail-on", type=click.Choice(_SEVERITIES), default=None, help="Lowest severity that exits 1 [default: high, or the config's fail-on].")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file (default: PATH/seawall.toml or PATH/pyproject.toml).")
-@click.option("--select", multiple=True, help="Only these check or control ids (repeat or comma-separate).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to FILE.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(_SEVERITIES),
+    default=None,
+    help="Lowest severity that exits 1 [default: high, or the config's fail-on].",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="Config file (default: PATH/seawall.toml or PATH/pyproject.toml).",
+)
+@click.option(
+    "--select", multiple=True, help="Only these check or control ids (repeat or comma-separate)."
+)
 @click.option("--ignore", multiple=True, help="Skip these check or control ids.")
-@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), help="Report only findings not in this baseline file.")
-@click.option("--fail-on-error/--no-fail-on-error", default=True, show_default=True, help="Exit 1 when an input could not be checked.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar; text output shows only findings and the summary line.")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    help="Report only findings not in this baseline file.",
+)
+@click.option(
+    "--fail-on-error/--no-fail-on-error",
+    default=True,
+    show_default=True,
+    help="Exit 1 when an input could not be checked.",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No progress bar; text output shows only findings and the summary line.",
+)
 @_guarded
 def scan(
     path: str,
@@ -161,7 +193,9 @@ def _emit(report: Report, fmt: str, output: str | None, quiet: bool) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
+)
 @_guarded
 def controls(fmt: str) -> None:
     """List the sixteen baseline controls and the checks Seawall runs for each."""
@@ -213,7 +247,13 @@ def baseline() -> None:
 
 @baseline.command("create")
 @click.argument("path", default=".", type=click.Path(file_okay=False, path_type=str))
-@click.option("-o", "--output", default=".seawall-baseline.json", show_default=True, type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    default=".seawall-baseline.json",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+)
 @click.option("--config", "config_file", type=click.Path(dir_okay=False))
 @_guarded
 def baseline_create(path: str, output: str, config_file: str | None) -> None:

@@ -56,12 +56,12 @@ def is_sensitive_name(name: str) -> bool:
 def looks_like_credential(value: str) -> bool:
     """A URL with a real password, a known token prefix, or a long high-entropy string."""
     value = value.strip()
-    url = _URL_PASSWORD.search(value)
-    if url is not None:
-        return not is_placeholder(url.group(1))
+    if "://" in value and " " not in value:  # a URL: only its password part can be a secret
+        url = _URL_PASSWORD.search(value)
+        return url is not None and not is_placeholder(url.group(1))
     if _KNOWN_PREFIX.search(value):
         return True
-    if len(value) >= 20 and " " not in value and not value.startswith(("/", "http")):
+    if len(value) >= 20 and " " not in value and not value.startswith("/"):
         classes = sum(
             (any(c.islower() for c in value), any(c.isupper() for c in value),
              any(c.isdigit() for c in value))

@@ -24,9 +24,25 @@ META = CheckMeta(
     ),
     needs=(EvidenceKind.DOCKERFILES,),
     verify_clause="Zero unsigned images in prod.",
-    references=("https://docs.docker.com/reference/dockerfile/#from", "https://slsa.dev/spec/v1.0/requirements"),
-    example_fail=(("Dockerfile", "ARG PY=3.12\nFROM python:${PY}-slim AS build\nFROM gcr.io/distroless/python3-debian12:nonroot\nCOPY --from=build /app /app\n"),),
-    example_pass=(("Dockerfile", "FROM python:3.12-slim@sha256:" + "b" * 64 + " AS build\nFROM build\nUSER 10001\n"),),
+    references=(
+        "https://docs.docker.com/reference/dockerfile/#from",
+        "https://slsa.dev/spec/v1.0/requirements",
+    ),
+    example_fail=(
+        (
+            "Dockerfile",
+            (
+                "ARG PY=3.12\nFROM python:${PY}-slim AS build\n"
+                "FROM gcr.io/distroless/python3-debian12:nonroot\nCOPY --from=build /app /app\n"
+            ),
+        ),
+    ),
+    example_pass=(
+        (
+            "Dockerfile",
+            "FROM python:3.12-slim@sha256:" + "b" * 64 + " AS build\nFROM build\nUSER 10001\n",
+        ),
+    ),
 )
 
 
@@ -39,7 +55,10 @@ def _violations(dockerfile: Dockerfile) -> list[Violation]:
         if image is None:
             result.append(
                 Violation(
-                    message=f"FROM {stage.base} depends on a build argument with no default, so the image cannot be pinned",
+                    message=(
+                        f"FROM {stage.base} depends on a build argument with no "
+                        f"default, so the image cannot be pinned"
+                    ),
                     key=f"unresolved:{stage.base}",
                     path=dockerfile.path,
                     line=stage.from_line,
@@ -62,4 +81,8 @@ def run(evidence: Evidence) -> CheckOutcome:
     """Flag every stage whose base image is not digest-pinned (ARG defaults substituted)."""
     dockerfiles: tuple[Dockerfile, ...] = evidence[EvidenceKind.DOCKERFILES]
     violations = tuple(v for d in dockerfiles for v in _violations(d))
-    return CheckOutcome(violations, evidenced=bool(dockerfiles), missing=None if dockerfiles else "no Dockerfile found")
+    return CheckOutcome(
+        violations,
+        evidenced=bool(dockerfiles),
+        missing=None if dockerfiles else "no Dockerfile found",
+    )

@@ -25,13 +25,28 @@ META = CheckMeta(
     ),
     remediation=(
         "Create an unprivileged user and end the final stage with `USER <name or uid>` "
-        "(e.g. `USER 10001:10001`), or build on a non-root base such as a distroless :nonroot image."
+        "(e.g. `USER 10001:10001`), or build on a non-root base such as a distroless :nonroot "
+        "image."
     ),
     needs=(EvidenceKind.DOCKERFILES,),
     verify_clause="An image scan shows no root processes.",
     references=("https://docs.docker.com/build/building/best-practices/#user",),
-    example_fail=(("Dockerfile", "FROM python:3.12-slim@sha256:" + "a" * 64 + "\nCOPY app /app\nCMD [\"python\", \"/app/main.py\"]\n"),),
-    example_pass=(("Dockerfile", "FROM python:3.12-slim@sha256:" + "a" * 64 + "\nRUN useradd -u 10001 app\nUSER 10001\nCMD [\"python\", \"/app/main.py\"]\n"),),
+    example_fail=(
+        (
+            "Dockerfile",
+            "FROM python:3.12-slim@sha256:"
+            + "a" * 64
+            + '\nCOPY app /app\nCMD ["python", "/app/main.py"]\n',
+        ),
+    ),
+    example_pass=(
+        (
+            "Dockerfile",
+            "FROM python:3.12-slim@sha256:"
+            + "a" * 64
+            + '\nRUN useradd -u 10001 app\nUSER 10001\nCMD ["python", "/app/main.py"]\n',
+        ),
+    ),
 )
 
 _ROOT_NAMES = frozenset({"root", "0"})
@@ -47,7 +62,10 @@ def _judge(dockerfile: Dockerfile) -> Violation | None:
         if _NONROOT_TAG.search(base):
             return None
         return Violation(
-            message="Final stage has no USER instruction, so the container runs as the base image's user (root for most images)",
+            message=(
+                "Final stage has no USER instruction, so the container runs as "
+                "the base image's user (root for most images)"
+            ),
             key="no-user",
             path=dockerfile.path,
             line=final.from_line,
@@ -55,7 +73,10 @@ def _judge(dockerfile: Dockerfile) -> Violation | None:
     resolved = substitute(instruction.value, stage_variables(dockerfile, owner))
     if resolved is None:
         return Violation(
-            message=f"USER {instruction.value} depends on a build argument with no default; it cannot be shown to be non-root",
+            message=(
+                f"USER {instruction.value} depends on a build argument with no "
+                f"default; it cannot be shown to be non-root"
+            ),
             key=f"unresolved-user:{instruction.value}",
             path=dockerfile.path,
             line=instruction.line,
@@ -76,4 +97,8 @@ def run(evidence: Evidence) -> CheckOutcome:
     """Judge the user of each Dockerfile's final stage."""
     dockerfiles: tuple[Dockerfile, ...] = evidence[EvidenceKind.DOCKERFILES]
     violations = tuple(v for v in (_judge(d) for d in dockerfiles) if v is not None)
-    return CheckOutcome(violations, evidenced=bool(dockerfiles), missing=None if dockerfiles else "no Dockerfile found")
+    return CheckOutcome(
+        violations,
+        evidenced=bool(dockerfiles),
+        missing=None if dockerfiles else "no Dockerfile found",
+    )

@@ -24,16 +24,25 @@ META = CheckMeta(
     ),
     needs=(EvidenceKind.FILE_TREE, EvidenceKind.ENV_FILES),
     verify_clause="No secrets anywhere in Git history.",
-    references=("https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",),
-    example_fail=((".env", "DATABASE_URL=postgres://etl:Tr0ub4dor-prod@db.internal:5432/warehouse\n"),),
-    example_pass=((".env.example", "DATABASE_URL=postgres://etl:<password>@db.internal:5432/warehouse\nLOG_LEVEL=info\n"),),
+    references=(
+        "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
+    ),
+    example_fail=(
+        (".env", "DATABASE_URL=postgres://etl:Tr0ub4dor-prod@db.internal:5432/warehouse\n"),
+    ),
+    example_pass=(
+        (
+            ".env.example",
+            "DATABASE_URL=postgres://etl:<password>@db.internal:5432/warehouse\nLOG_LEVEL=info\n",
+        ),
+    ),
 )
 
 
 def _holds_real_secret(key: str, value: str) -> bool:
     if is_placeholder(value):
         return False
-    if "://" in value:  # a URL is judged by its password part, if any
+    if "://" in value:  # a URL is judged by its password part alone
         return looks_like_credential(value)
     return is_sensitive_name(key) or looks_like_credential(value)
 
@@ -72,7 +81,10 @@ def run(evidence: Evidence) -> CheckOutcome:
             detail += f", {sensitive} with credential-like names"
         violations.append(
             Violation(
-                message=f"Committed env file {env_file.path} ({detail}); .env files are banned from repositories",
+                message=(
+                    f"Committed env file {env_file.path} ({detail}); .env "
+                    f"files are banned from repositories"
+                ),
                 key="env-file",
                 path=env_file.path,
                 line=1,

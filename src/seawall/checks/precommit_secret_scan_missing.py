@@ -26,8 +26,24 @@ META = CheckMeta(
     needs=(EvidenceKind.FILE_TREE, EvidenceKind.PRECOMMIT),
     verify_clause="No secrets anywhere in Git history.",
     references=("https://pre-commit.com/#adding-pre-commit-plugins-to-your-project",),
-    example_fail=((".pre-commit-config.yaml", "repos:\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v4.6.0\n    hooks:\n      - id: detect-private-key\n"),),
-    example_pass=((".pre-commit-config.yaml", "repos:\n  - repo: https://github.com/gitleaks/gitleaks\n    rev: v8.30.1\n    hooks:\n      - id: gitleaks\n"),),
+    example_fail=(
+        (
+            ".pre-commit-config.yaml",
+            (
+                "repos:\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n"
+                "    rev: v4.6.0\n    hooks:\n      - id: detect-private-key\n"
+            ),
+        ),
+    ),
+    example_pass=(
+        (
+            ".pre-commit-config.yaml",
+            (
+                "repos:\n  - repo: https://github.com/gitleaks/gitleaks\n    rev: v8.30.1\n"
+                "    hooks:\n      - id: gitleaks\n"
+            ),
+        ),
+    ),
 )
 
 # Tools that scan for secrets; matched in a hook's repo URL, id or local entry.
@@ -63,7 +79,11 @@ def run(evidence: Evidence) -> CheckOutcome:
     scanners = [hook for hook in config.hooks if _is_scanner(hook)]
     if not scanners:
         only_keys = any(hook.hook_id == "detect-private-key" for hook in config.hooks)
-        hint = " (detect-private-key finds key blocks only, not tokens or passwords)" if only_keys else ""
+        hint = (
+            " (detect-private-key finds key blocks only, not tokens or passwords)"
+            if only_keys
+            else ""
+        )
         violation = Violation(
             message=f"{config.path} runs no secret-scanning hook{hint}",
             key="no-scanner",
@@ -76,7 +96,10 @@ def run(evidence: Evidence) -> CheckOutcome:
     hook = scanners[0]
     stages = ", ".join(hook.stages or config.default_stages or ())
     violation = Violation(
-        message=f"Secret-scanning hook '{hook.hook_id}' runs only at stage(s) {stages}, not at pre-commit",
+        message=(
+            f"Secret-scanning hook '{hook.hook_id}' runs only at "
+            f"stage(s) {stages}, not at pre-commit"
+        ),
         key=f"stage:{hook.hook_id}",
         path=config.path,
         line=hook.line,

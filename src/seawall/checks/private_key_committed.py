@@ -22,9 +22,25 @@ META = CheckMeta(
     ),
     needs=(EvidenceKind.FILE_TREE, EvidenceKind.KEY_FILES),
     verify_clause="No secrets anywhere in Git history.",
-    references=("https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/removing-sensitive-data-from-a-repository",),
-    example_fail=(("deploy/tls/server.key", "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIExampleExampleExampleExampleExampleExampleoAoGCCqGSM49\n-----END EC PRIVATE KEY-----\n"),),
-    example_pass=(("deploy/tls/server.pem", "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUExample\n-----END CERTIFICATE-----\n"),),
+    references=(
+        "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/removing-sensitive-data-from-a-repository",
+    ),
+    example_fail=(
+        (
+            "deploy/tls/server.key",
+            (
+                "-----BEGIN EC PRIVATE KEY-----\n"
+                "MHcCAQEEIExampleExampleExampleExampleExampleExampleoAoGCCqGSM49\n"
+                "-----END EC PRIVATE KEY-----\n"
+            ),
+        ),
+    ),
+    example_pass=(
+        (
+            "deploy/tls/server.pem",
+            "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUExample\n-----END CERTIFICATE-----\n",
+        ),
+    ),
 )
 
 _SEVERITY = {

@@ -22,9 +22,27 @@ META = CheckMeta(
     ),
     needs=(EvidenceKind.GITHUB_WORKFLOWS,),
     verify_clause="No direct commits to prod.",
-    references=("https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/controlling-permissions-for-github_token",),
-    example_fail=((".github/workflows/ci.yml", "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n"),),
-    example_pass=((".github/workflows/ci.yml", "on: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n"),),
+    references=(
+        "https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/controlling-permissions-for-github_token",
+    ),
+    example_fail=(
+        (
+            ".github/workflows/ci.yml",
+            (
+                "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: make test\n"
+            ),
+        ),
+    ),
+    example_pass=(
+        (
+            ".github/workflows/ci.yml",
+            (
+                "on: push\npermissions:\n  contents: read\njobs:\n  test:\n"
+                "    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n"
+            ),
+        ),
+    ),
 )
 
 
@@ -43,7 +61,10 @@ def _violations(workflow: Workflow) -> list[Violation]:
             names = ", ".join(unscoped[:5]) + (" ..." if len(unscoped) > 5 else "")
             result.append(
                 Violation(
-                    message=f"No top-level permissions block: job(s) {names} get the repository's default token scopes",
+                    message=(
+                        f"No top-level permissions block: job(s) {names} get "
+                        f"the repository's default token scopes"
+                    ),
                     key="no-permissions",
                     path=workflow.path,
                     line=1,
@@ -65,7 +86,10 @@ def _violations(workflow: Workflow) -> list[Violation]:
         elif writes := _write_scopes(top):
             result.append(
                 Violation(
-                    message=f"Top-level permissions grant {', '.join(writes)} to every job; grant writes per job",
+                    message=(
+                        f"Top-level permissions grant {', '.join(writes)} to "
+                        f"every job; grant writes per job"
+                    ),
                     key="top-level-write:" + ",".join(writes),
                     path=workflow.path,
                     line=line,
@@ -90,4 +114,8 @@ def run(evidence: Evidence) -> CheckOutcome:
     """Flag missing, write-all and write-granting top-level permissions, and write-all jobs."""
     workflows: tuple[Workflow, ...] = evidence[EvidenceKind.GITHUB_WORKFLOWS]
     violations = tuple(v for w in workflows for v in _violations(w))
-    return CheckOutcome(violations, evidenced=bool(workflows), missing=None if workflows else "no GitHub Actions workflow found")
+    return CheckOutcome(
+        violations,
+        evidenced=bool(workflows),
+        missing=None if workflows else "no GitHub Actions workflow found",
+    )

@@ -18,7 +18,7 @@ import os
 import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import PurePosixPath
 
 import pathspec
@@ -39,7 +39,7 @@ DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 _ALWAYS_PRUNED_DIRS = frozenset({".git", ".hg", ".svn"})
 
 
-class FileKind(str, Enum):
+class FileKind(StrEnum):
     """What a file is, decided from its name and place (never its content)."""
 
     TERRAFORM = "terraform"
@@ -58,7 +58,7 @@ class FileKind(str, Enum):
     OTHER = "other"
 
 
-class Environment(str, Enum):
+class Environment(StrEnum):
     """Environment label of a path (configured, or inferred from folder names)."""
 
     PROD = "prod"
@@ -109,11 +109,15 @@ class TextFile:
 
 
 _ENV_EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults", ".tmpl")
-_KEY_NAMES = frozenset({"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk"})
+_KEY_NAMES = frozenset(
+    {"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk"}
+)
 _KEY_SUFFIXES = frozenset({".pem", ".key", ".p8", ".ppk"})
 _KEYSTORE_SUFFIXES = frozenset({".p12", ".pfx", ".jks", ".keystore", ".pkcs12", ".bks"})
 _DATA_SUFFIXES = frozenset({".csv", ".tsv", ".jsonl", ".ndjson", ".parquet"})
-_NON_PROD_DIRS = frozenset({"dev", "development", "staging", "stage", "test", "tests", "sandbox", "qa"})
+_NON_PROD_DIRS = frozenset(
+    {"dev", "development", "staging", "stage", "test", "tests", "sandbox", "qa"}
+)
 _PROD_DIRS = frozenset({"prod", "production", "prd"})
 
 
@@ -169,7 +173,7 @@ def classify(rel_path: str) -> FileKind:
 
 
 def _infer_environment(
-    rel_path: str, labels: Mapping[Environment, pathspec.PathSpec]
+    rel_path: str, labels: Mapping[Environment, pathspec.GitIgnoreSpec]
 ) -> Environment | None:
     for environment, spec in labels.items():
         if spec.match_file(rel_path):
@@ -185,7 +189,7 @@ def _infer_environment(
 @dataclass
 class _IgnoreLayer:
     base: str  # relative dir of the .gitignore ("" for the root)
-    spec: pathspec.PathSpec
+    spec: pathspec.GitIgnoreSpec
 
 
 def _load_gitignore(abs_dir: str, rel_dir: str) -> _IgnoreLayer | None:
@@ -196,7 +200,7 @@ def _load_gitignore(abs_dir: str, rel_dir: str) -> _IgnoreLayer | None:
     except OSError:
         return None
     lines = raw.decode("utf-8", errors="replace").splitlines()
-    return _IgnoreLayer(rel_dir, pathspec.PathSpec.from_lines("gitwildmatch", lines))
+    return _IgnoreLayer(rel_dir, pathspec.GitIgnoreSpec.from_lines(lines))
 
 
 def _ignored(rel_path: str, is_dir: bool, layers: Iterable[_IgnoreLayer]) -> bool:
@@ -220,9 +224,9 @@ def walk_tree(
 ) -> FileTree:
     """Walk ``root`` and classify every regular file that is not ignored."""
     root_abs = os.path.realpath(root)
-    exclude_spec = pathspec.PathSpec.from_lines("gitwildmatch", list(exclude))
+    exclude_spec = pathspec.GitIgnoreSpec.from_lines(list(exclude))
     labels = {
-        env: pathspec.PathSpec.from_lines("gitwildmatch", list(globs))
+        env: pathspec.GitIgnoreSpec.from_lines(list(globs))
         for env, globs in (environments or {}).items()
     }
     files: list[SourceFile] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from seawall.collectors import Collected, CollectContext, CollectorIssue
+from seawall.collectors import CollectContext, Collected, CollectorIssue
 from seawall.collectors._dockerfile import Dockerfile, DockerfileError, parse_dockerfile
 from seawall.collectors._files import FileKind
 

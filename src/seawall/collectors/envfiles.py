@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 
 from dotenv.parser import parse_stream
 
-from seawall.collectors import Collected, CollectContext, CollectorIssue
+from seawall.collectors import CollectContext, Collected, CollectorIssue
 from seawall.collectors._files import FileKind, is_env_example_name
 
 __all__ = ["EnvEntry", "EnvFile", "collect"]
@@ -52,9 +52,7 @@ def collect(context: CollectContext) -> Collected:
         for binding in parse_stream(io.StringIO(text.text)):
             if binding.error:
                 issues.append(
-                    CollectorIssue(
-                        source.path, "malformed env file line", binding.original.line
-                    )
+                    CollectorIssue(source.path, "malformed env file line", binding.original.line)
                 )
                 continue
             if binding.key is not None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import PurePosixPath
 
-from seawall.collectors import Collected, CollectContext
+from seawall.collectors import CollectContext, Collected
 from seawall.collectors._files import FileKind
 
 __all__ = ["KeyFile", "KeyMaterial", "collect"]
@@ -20,7 +20,7 @@ _SSH_KEY_NAMES = frozenset(
 )
 
 
-class KeyMaterial(str, Enum):
+class KeyMaterial(StrEnum):
     """What kind of key material a file holds."""
 
     PRIVATE_KEY = "private-key"

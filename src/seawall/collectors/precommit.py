@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from seawall.collectors import Collected, CollectContext, CollectorIssue
+from seawall.collectors import CollectContext, Collected, CollectorIssue
 from seawall.collectors._files import FileKind
 from seawall.collectors._yaml import LineDict, YamlError, load_yaml_documents
 
@@ -45,11 +45,15 @@ def collect(context: CollectContext) -> Collected:
     path = configs[0].path
     text = context.read(path)
     if text.text is None:
-        return Collected(None, (CollectorIssue(path, f"pre-commit config not read: {text.problem}"),))
+        return Collected(
+            None, (CollectorIssue(path, f"pre-commit config not read: {text.problem}"),)
+        )
     try:
         documents = load_yaml_documents(text.text)
     except YamlError as exc:
-        return Collected(None, (CollectorIssue(path, f"malformed pre-commit config: {exc}", exc.line),))
+        return Collected(
+            None, (CollectorIssue(path, f"malformed pre-commit config: {exc}", exc.line),)
+        )
     data = documents[0] if len(documents) == 1 else None
     if not isinstance(data, LineDict) or not isinstance(data.get("repos"), list):
         issue = CollectorIssue(path, "malformed pre-commit config: expected a mapping with 'repos'")
@@ -58,12 +62,16 @@ def collect(context: CollectContext) -> Collected:
     for repo in data["repos"]:
         if not isinstance(repo, LineDict) or not isinstance(repo.get("hooks"), list):
             line = repo.line if isinstance(repo, LineDict) else None
-            issue = CollectorIssue(path, "malformed pre-commit config: a repo without 'hooks'", line)
+            issue = CollectorIssue(
+                path, "malformed pre-commit config: a repo without 'hooks'", line
+            )
             return Collected(None, (issue,))
         for hook in repo["hooks"]:
             if not isinstance(hook, LineDict) or "id" not in hook:
                 line = hook.line if isinstance(hook, LineDict) else repo.line
-                issue = CollectorIssue(path, "malformed pre-commit config: a hook without 'id'", line)
+                issue = CollectorIssue(
+                    path, "malformed pre-commit config: a hook without 'id'", line
+                )
                 return Collected(None, (issue,))
             hooks.append(
                 PrecommitHook(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from seawall.collectors import Collected, CollectContext, CollectorIssue
+from seawall.collectors import CollectContext, Collected, CollectorIssue
 from seawall.collectors._files import FileKind
 from seawall.collectors._yaml import LineDict, YamlError, load_yaml_documents
 

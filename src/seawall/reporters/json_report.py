@@ -41,14 +41,25 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         ],
         "stats": dict(report.stats),
         "errors": [
-            {"control": e.control_id, "check": e.check_id, "path": e.path, "line": e.line, "message": e.message}
+            {
+                "control": e.control_id,
+                "check": e.check_id,
+                "path": e.path,
+                "line": e.line,
+                "message": e.message,
+            }
             for e in report.errors
         ],
         "notices": [
-            {"kind": n.kind, "path": n.path, "line": n.line, "message": n.message} for n in report.notices
+            {"kind": n.kind, "path": n.path, "line": n.line, "message": n.message}
+            for n in report.notices
         ],
         "suppressions": [
-            {"fingerprint": f.fingerprint, "kind": f.suppression_kind, "reason": f.suppression_reason}
+            {
+                "fingerprint": f.fingerprint,
+                "kind": f.suppression_kind,
+                "reason": f.suppression_reason,
+            }
             for f in report.findings
             if f.suppression_reason is not None
         ],

@@ -30,16 +30,24 @@ def _suite(control: ControlResult, checks: list[str]) -> ET.Element:
     for check_id in checks:
         meta = load_check(check_id).meta
         case = ET.SubElement(
-            suite, "testcase", classname=f"seawall.{control.control_id}", name=f"{meta.id} {meta.title}"
+            suite,
+            "testcase",
+            classname=f"seawall.{control.control_id}",
+            name=f"{meta.id} {meta.title}",
         )
         cases += 1
-        active = [f for f in control.findings if f.check_id == check_id and f.status is FindingStatus.FAIL]
+        active = [
+            f for f in control.findings if f.check_id == check_id and f.status is FindingStatus.FAIL
+        ]
         broken = [e for e in control.errors if e.check_id == check_id]
         if active:
             failures += 1
             worst = max(active, key=lambda f: f.severity.rank).severity.value
             failure = ET.SubElement(
-                case, "failure", type=worst, message=_clean(f"{len(active)} finding(s), worst {worst}")
+                case,
+                "failure",
+                type=worst,
+                message=_clean(f"{len(active)} finding(s), worst {worst}"),
             )
             failure.text = _clean(
                 "\n".join(f"[{f.severity.value}] {location_text(f)}: {f.message}" for f in active)
@@ -67,7 +75,9 @@ def render(report: Report) -> str:
     root = ET.Element("testsuites", name="seawall")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for control in report.controls:
-        checks = [cid for cid in report.checks_run if load_check(cid).meta.control == control.control_id]
+        checks = [
+            cid for cid in report.checks_run if load_check(cid).meta.control == control.control_id
+        ]
         suite = _suite(control, checks)
         for key in totals:
             totals[key] += int(suite.get(key, "0"))

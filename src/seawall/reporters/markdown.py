@@ -17,11 +17,12 @@ _ICON = {
     ControlStatus.ERROR: "⚠️",
 }
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _escape(text: str) -> str:
-    """Escape Markdown and HTML so scanned file names cannot inject markup."""
-    return _SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+    """Escape Markdown and HTML so scanned file names cannot inject markup or break tables."""
+    return _SPECIAL.sub(r"\\\1", _CONTROL.sub(" ", text))
 
 
 def render(report: Report) -> str:
@@ -30,7 +31,9 @@ def render(report: Report) -> str:
     lines = [
         f"## Seawall {report.tool_version}: {failing} of {len(report.controls)} controls fail",
         "",
-        "| Control | Status | " + " | ".join(s.value.capitalize() for s in severity_order()) + " | Summary |",
+        "| Control | Status | "
+        + " | ".join(s.value.capitalize() for s in severity_order())
+        + " | Summary |",
         "|---|---|" + "---:|" * len(severity_order()) + "---|",
     ]
     for control in report.controls:
@@ -58,12 +61,12 @@ def render(report: Report) -> str:
             if finding.status is FindingStatus.SUPPRESSED:
                 severity += f" (suppressed: {finding.suppression_reason})"
             lines.append(
-                f"| {_escape(severity)} | {finding.check_id} | `{location_text(finding).replace('`', '')}` "
+                f"| {_escape(severity)} | {finding.check_id} | {_escape(location_text(finding))} "
                 f"| {_escape(finding.message)} | {_escape(finding.remediation)} |"
             )
         for error in control.errors:
             lines.append(
-                f"| error | {error.check_id or '-'} | `{(error.path or '-').replace('`', '')}` "
+                f"| error | {error.check_id or '-'} | {_escape(error.path or '-')} "
                 f"| {_escape(error.message)} | |"
             )
         lines += ["", "</details>"]

@@ -46,7 +46,8 @@ def _rule(check_id: str) -> dict[str, Any]:
     markdown = (
         f"**{meta.title}** ({meta.id}, control {control.id} {control.title})\n\n"
         f"{meta.rationale}\n\n**Fix:** {meta.remediation}\n\n"
-        f"**Verify clause:** {meta.verify_clause}" + (f"\n\n**References:**{references}" if references else "")
+        f"**Verify clause:** {meta.verify_clause}"
+        + (f"\n\n**References:**{references}" if references else "")
     )
     rule: dict[str, Any] = {
         "id": meta.id,

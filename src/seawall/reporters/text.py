@@ -33,10 +33,18 @@ _SEVERITY_STYLE = {
     Severity.LOW: "cyan",
     Severity.INFO: "dim",
 }
-_SHORT = {Severity.CRITICAL: "Crit", Severity.HIGH: "High", Severity.MEDIUM: "Med", Severity.LOW: "Low", Severity.INFO: "Info"}
+_SHORT = {
+    Severity.CRITICAL: "Crit",
+    Severity.HIGH: "High",
+    Severity.MEDIUM: "Med",
+    Severity.LOW: "Low",
+    Severity.INFO: "Info",
+}
 
 
-def _indented(console: Console, text: str, indent: int, *, hanging: int = 0, style: str = "") -> None:
+def _indented(
+    console: Console, text: str, indent: int, *, hanging: int = 0, style: str = ""
+) -> None:
     """Print wrapped text with an indent and no trailing padding."""
     lines = textwrap.wrap(
         text,
@@ -50,7 +58,9 @@ def _indented(console: Console, text: str, indent: int, *, hanging: int = 0, sty
 
 
 def _matrix(report: Report) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=True, padding=(0, 1, 0, 0), show_edge=False)
+    table = Table(
+        box=box.SIMPLE_HEAD, pad_edge=False, expand=True, padding=(0, 1, 0, 0), show_edge=False
+    )
     table.add_column("Control", no_wrap=True, width=7)
     table.add_column("Title", no_wrap=True, width=32)
     table.add_column("Status", no_wrap=True, width=13)
@@ -63,7 +73,10 @@ def _matrix(report: Report) -> Table:
             Text(control.control_id),
             Text(control.title),
             Text(STATUS_LABEL[control.status], style=_STATUS_STYLE[control.status]),
-            *(Text(str(counts[s]) if counts[s] else "·", style="" if counts[s] else "dim") for s in severity_order()),
+            *(
+                Text(str(counts[s]) if counts[s] else "·", style="" if counts[s] else "dim")
+                for s in severity_order()
+            ),
             Text("see below" if control.status is ControlStatus.NOT_EVIDENCED else control.summary),
         )
     return table
@@ -76,11 +89,16 @@ def _findings(console: Console, report: Report) -> None:
         console.print(Text(f"{control.control_id} {control.title}", style="bold underline"))
         for finding in control.findings:
             line = Text("  ")
-            line.append(f"{finding.severity.value.upper():<8}", style=_SEVERITY_STYLE[finding.severity])
+            line.append(
+                f"{finding.severity.value.upper():<8}", style=_SEVERITY_STYLE[finding.severity]
+            )
             line.append(f" {finding.check_id} ")
             line.append(location_text(finding), style="bold")
             if finding.status is FindingStatus.SUPPRESSED:
-                line.append(f"  [suppressed {finding.suppression_kind}: {finding.suppression_reason}]", style="dim")
+                line.append(
+                    f"  [suppressed {finding.suppression_kind}: {finding.suppression_reason}]",
+                    style="dim",
+                )
             console.print(line)
             _indented(console, finding.message, 6)
             _indented(console, f"Fix: {finding.remediation}", 6, style="dim")
@@ -96,10 +114,16 @@ def _findings(console: Console, report: Report) -> None:
 
 
 def _not_evidenced(console: Console, report: Report) -> None:
-    missing = [c for c in report.controls if c.status in (ControlStatus.NOT_EVIDENCED, ControlStatus.PARTIAL)]
+    missing = [
+        c
+        for c in report.controls
+        if c.status in (ControlStatus.NOT_EVIDENCED, ControlStatus.PARTIAL)
+    ]
     if not missing:
         return
-    console.print(Text("Not evidenced: the input that would cover each control", style="bold underline"))
+    console.print(
+        Text("Not evidenced: the input that would cover each control", style="bold underline")
+    )
     for control in missing:
         reason = "; ".join(control.missing_evidence) or control.summary
         _indented(console, f"{control.control_id:<5} {reason}", 2, hanging=6)

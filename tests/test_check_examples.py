@@ -1,0 +1,34 @@
+"""Every check's documented failing example fails and its passing example passes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import scan_json, write_tree
+
+from seawall.checks import REGISTRY, load_check
+
+
+@pytest.mark.parametrize("check_id", sorted(REGISTRY))
+def test_failing_example_fails(check_id: str, tmp_path: Path) -> None:
+    meta = load_check(check_id).meta
+    root = write_tree(tmp_path, dict(meta.example_fail))
+    _, report = scan_json(root, "--select", check_id)
+    assert [f["check"] for f in report["findings"]], f"{check_id} example_fail did not fail"
+    assert {f["check"] for f in report["findings"]} == {check_id}
+    control = next(c for c in report["controls"] if c["id"] == meta.control)
+    assert control["status"] == "fail"
+    assert not report["errors"]
+
+
+@pytest.mark.parametrize("check_id", sorted(REGISTRY))
+def test_passing_example_passes(check_id: str, tmp_path: Path) -> None:
+    meta = load_check(check_id).meta
+    root = write_tree(tmp_path, dict(meta.example_pass))
+    code, report = scan_json(root, "--select", check_id)
+    assert report["findings"] == []
+    assert not report["errors"]
+    control = next(c for c in report["controls"] if c["id"] == meta.control)
+    assert control["status"] == "pass"
+    assert code == 0

@@ -1,0 +1,40 @@
+"""The bundled example platforms: the insecure one fails, its hardened twin passes."""
+
+from __future__ import annotations
+
+from conftest import HARDENED, INSECURE, scan_json, statuses
+
+CHECKED_CONTROLS = {"SI-1", "CR-1", "SC-1", "SC-2"}
+
+
+def test_insecure_example_fails_the_checked_controls() -> None:
+    code, report = scan_json(INSECURE)
+    assert code == 1
+    status = statuses(report)
+    assert {c for c, s in status.items() if s == "fail"} == CHECKED_CONTROLS
+    found = {(f["check"], f["path"]) for f in report["findings"]}
+    assert found == {
+        ("SI1-001", ".env"),
+        ("SI1-002", "deploy/tls/warehouse.key"),
+        ("SI1-003", ".pre-commit-config.yaml"),
+        ("CR1-001", "docker/api/Dockerfile"),
+        ("CR1-001", "docker/etl/Dockerfile"),
+        ("SC1-001", "docker/api/Dockerfile"),
+        ("SC1-001", "docker/etl/Dockerfile"),
+        ("SC2-001", ".github/workflows/ci.yml"),
+        ("SC2-001", ".github/workflows/deploy.yml"),
+    }
+    assert not report["errors"]
+
+
+def test_hardened_example_passes_every_check_that_exists() -> None:
+    code, report = scan_json(HARDENED)
+    assert code == 0
+    assert report["findings"] == [] and report["errors"] == []
+    status = statuses(report)
+    for control in CHECKED_CONTROLS:
+        assert status[control] == "pass", control
+    for control in set(status) - CHECKED_CONTROLS:
+        assert status[control] == "not-evidenced", control
+        summary = next(c["summary"] for c in report["controls"] if c["id"] == control)
+        assert "evidence would be" in summary  # says which input would cover it
