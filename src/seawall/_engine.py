@@ -67,11 +67,12 @@ def _run_check_in_worker(check_id: str, evidence: Evidence) -> _CheckRun:
 
 
 def _evidence_size(evidence: Evidence) -> int:
-    size = 0
-    for value in evidence.values():
-        files = getattr(value, "files", None)
-        size += len(files) if files is not None else len(value) if isinstance(value, tuple) else 1
-    return size
+    """How many parsed items the checks will examine (the bare file list is not work)."""
+    return sum(
+        len(value) if isinstance(value, tuple) else 1
+        for kind, value in evidence.items()
+        if kind is not EvidenceKind.FILE_TREE
+    )
 
 
 def _run_checks(

@@ -1,0 +1,16 @@
+"""Run every benchmark in bench/ and update BENCHMARKS.md: python bench/run.py"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCRIPTS = ["foundation.py"]
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
+    for script in SCRIPTS:
+        print(f"== {script}")
+        runpy.run_path(str(HERE / script), run_name="__main__")
