@@ -1,0 +1,416 @@
+"""The secret detector: one compiled multi-pattern matcher over the whole rule pack.
+
+Pipeline for one blob of bytes:
+
+1. Prefilter: Hyperscan scans the blob once against every rule (prefilter mode,
+   single match per rule) and says which rules may match. Where no Hyperscan
+   wheel exists, a pyahocorasick automaton over the rules' keywords does it.
+2. Extract: google-re2 runs only the rules the prefilter named, over the blob.
+3. Judge: entropy floor, the rule's allow list, placeholders, a validator
+   (checksums, decodable JWTs, key bodies, generic key-name judgement), and
+   inline ``seawall: allow`` markers.
+4. Decode: base64, percent- and hex-encoded runs are decoded (bounded in size
+   and depth) and the decoded text goes through the same pipeline.
+
+No hit carries a secret value: only a salted, stretched hash for identity, a
+4-character preview and the length.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+import hashlib
+import re
+import urllib.parse
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import re2
+
+from seawall._model import Severity
+from seawall.detectors._rules import SecretRule, load_rules, rule_pack_hash
+from seawall.detectors._validators import Verdict, generic_value, validate
+from seawall.detectors._values import is_placeholder, shannon_entropy
+
+__all__ = ["SecretDetector", "SecretHit", "default_detector", "secret_hash"]
+
+try:  # Hyperscan wheels exist for x86-64 Linux; elsewhere the keyword prefilter is used.
+    import hyperscan
+except ImportError:  # pragma: no cover - depends on the platform
+    hyperscan = None
+
+_CODE_SUFFIXES = frozenset(
+    ".py .pyi .js .mjs .cjs .ts .tsx .jsx .go .java .kt .kts .scala .rb .php .cs .rs .c .cc "
+    ".cpp .h .hpp .swift .m .dart .lua .groovy .r .jl .ex .exs .erl .clj .vue .svelte".split()
+)
+_ALLOW_MARKERS = (b"seawall: allow", b"seawall:allow", b"gitleaks:allow", b"pragma: allowlist secret")
+_IGNORE = re.compile(rb"seawall:\s*ignore\[([^\]]*)\]\s*([^\n]*)", re.IGNORECASE)
+# Encoded runs worth decoding. Hyperscan (or a byte test) says which kinds a
+# blob holds at all, so most blobs skip these passes.
+_ENCODED_RUNS = (
+    ("hex", rb"(?:[0-9a-fA-F]{2}){20,}", re2.compile(rb"\b(?:[0-9a-fA-F]{2}){20,}\b")),
+    (
+        "base64",
+        rb"[A-Za-z0-9+/_\-]{32,}",
+        re2.compile(rb"[A-Za-z0-9+/]{32,}={0,2}|[A-Za-z0-9_\-]{40,}={0,2}"),
+    ),
+    (
+        "percent",
+        rb"%[0-9A-Fa-f]{2}[A-Za-z0-9._~+\-]{0,40}%[0-9A-Fa-f]{2}[A-Za-z0-9._~+\-]{0,40}%[0-9A-Fa-f]{2}",
+        re2.compile(rb"(?:[A-Za-z0-9._~+\-]*%[0-9A-Fa-f]{2}){3,}[A-Za-z0-9._~+\-]*"),
+    ),
+)
+_NEWLINE = re.compile(rb"\n")
+_DIGITS = b"0123456789"
+_MAX_DECODE_DEPTH = 2
+_MAX_DECODED_BYTES = 1 << 20
+_MAX_DECODED_SEGMENTS = 256
+_HASH_SALT = b"seawall/secret-identity/v1"
+_HASH_ITERATIONS = 1_000
+_GLOBAL_ENTROPY_FLOOR = 2.0
+
+
+@dataclass(frozen=True)
+class SecretHit:
+    """One detected secret in one blob (no value: a hash, a preview, a length)."""
+
+    rule_id: str
+    line: int
+    end_line: int
+    secret_hash: str
+    preview: str
+    length: int
+    verdict: str
+    encoding: str | None = None
+    ignore_ids: tuple[str, ...] = ()
+    ignore_reason: str | None = None
+
+    def to_row(self) -> list[Any]:
+        """Compact JSON-able form for the cache."""
+        return [
+            self.rule_id, self.line, self.end_line, self.secret_hash, self.preview,
+            self.length, self.verdict, self.encoding, list(self.ignore_ids), self.ignore_reason,
+        ]  # fmt: skip
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> SecretHit:
+        """Inverse of :meth:`to_row`."""
+        return cls(
+            row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], tuple(row[8]), row[9]
+        )
+
+
+@cache
+def secret_hash(value: str) -> str:
+    """A stretched, salted hash that identifies a secret without revealing it.
+
+    Stretching (PBKDF2) makes guessing a weak password from a fingerprint or a
+    baseline file expensive; the salt is fixed so fingerprints agree across
+    machines and baselines can be shared.
+    """
+    digest = hashlib.pbkdf2_hmac("sha256", value.encode("utf-8"), _HASH_SALT, _HASH_ITERATIONS)
+    return digest[:16].hex()
+
+
+def _preview(value: str) -> str:
+    return value[:4] + "…"
+
+
+class _LineIndex:
+    """Offsets of newlines, built on first use (most blobs have no hits)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._starts: list[int] | None = None
+
+    def line_of(self, offset: int) -> int:
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in _NEWLINE.finditer(self._data))]
+        return bisect.bisect_right(self._starts, offset)
+
+    def line_text(self, line: int) -> bytes:
+        self.line_of(0)
+        assert self._starts is not None
+        if line < 1 or line > len(self._starts):
+            return b""
+        start = self._starts[line - 1]
+        end = self._starts[line] - 1 if line < len(self._starts) else len(self._data)
+        return self._data[start:end]
+
+
+class _Prefilter:
+    """Which rules may match a blob: Hyperscan when available, else Aho-Corasick keywords."""
+
+    def __init__(self, rules: Sequence[SecretRule], backend: str) -> None:
+        self.backend = backend
+        self._rules = rules
+        if backend == "hyperscan":
+            self._database = hyperscan.Database()
+            expressions = [rule.pattern.encode() for rule in rules]
+            expressions += [hint for _, hint, _ in _ENCODED_RUNS]
+            self._database.compile(
+                expressions=expressions,
+                ids=list(range(len(expressions))),
+                elements=len(expressions),
+                flags=[hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH]
+                * len(expressions),
+            )
+            self._scratch = hyperscan.Scratch(self._database)
+        else:
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            by_keyword: dict[str, set[int]] = {}
+            for index, rule in enumerate(rules):
+                for keyword in rule.keywords:
+                    by_keyword.setdefault(keyword, set()).add(index)
+            for keyword, indexes in by_keyword.items():
+                automaton.add_word(keyword, frozenset(indexes))
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def candidates(self, data: bytes) -> set[int]:
+        """Rule indexes that may match; indexes past the rules name encoded-run kinds."""
+        found: set[int] = set()
+        if self.backend == "hyperscan":
+
+            def on_match(rule_index: int, start: int, end: int, flags: int, context: Any) -> None:
+                found.add(rule_index)
+
+            self._database.scan(data, match_event_handler=on_match, scratch=self._scratch)
+            return found
+        text = data.decode("latin-1").lower()
+        for _, indexes in self._automaton.iter(text):
+            found |= indexes
+        # Without Hyperscan every encoded-run pass runs (the regexes decide).
+        found.update(range(len(self._rules), len(self._rules) + len(_ENCODED_RUNS)))
+        return found
+
+
+class SecretDetector:
+    """The compiled rule pack; build once per process (see :func:`default_detector`)."""
+
+    def __init__(self, rules: Sequence[SecretRule] | None = None, backend: str = "auto") -> None:
+        self.rules = tuple(rules if rules is not None else load_rules())
+        if backend == "auto":
+            backend = "hyperscan" if hyperscan is not None else "keywords"
+        self.backend = backend
+        self._prefilter = _Prefilter(self.rules, backend)
+        options = re2.Options()
+        options.max_mem = 64 << 20
+        self._regexes = [re2.compile(rule.pattern.encode(), options) for rule in self.rules]
+        self._allow = [
+            [re2.compile(pattern) for pattern in rule.allow] for rule in self.rules
+        ]
+        self.pack_hash = rule_pack_hash() if rules is None else "custom"
+
+    def scan(self, data: bytes, path: str = "") -> list[SecretHit]:
+        """Every secret in ``data`` (one hit per distinct secret, best rule first)."""
+        code_file = _suffix(path) in _CODE_SUFFIXES
+        hits = self._scan(data, code_file, depth=0, encoding=None, anchor_line=None)
+        return _dedupe(hits, self.rules)
+
+    # -- internals -------------------------------------------------------------------
+
+    def _scan(
+        self,
+        data: bytes,
+        code_file: bool,
+        depth: int,
+        encoding: str | None,
+        anchor_line: int | None,
+    ) -> list[tuple[int, int, int, SecretHit]]:
+        """Hits with (rule index, start, end) for overlap resolution."""
+        results: list[tuple[int, int, int, SecretHit]] = []
+        lines = _LineIndex(data)
+        candidates = self._prefilter.candidates(data)
+        rule_count = len(self.rules)
+        for index in sorted(candidates):
+            if index >= rule_count:
+                continue
+            rule = self.rules[index]
+            for match in self._regexes[index].finditer(data):
+                hit = self._judge(rule, index, match, lines, code_file, encoding, anchor_line)
+                if hit is not None:
+                    results.append((index, match.start(), match.end(), hit))
+        if depth < _MAX_DECODE_DEPTH:
+            kinds = [
+                _ENCODED_RUNS[i - rule_count] for i in sorted(candidates) if i >= rule_count
+            ]
+            results.extend(self._decoded(data, kinds, code_file, depth, lines, anchor_line))
+        return results
+
+    def _judge(
+        self,
+        rule: SecretRule,
+        index: int,
+        match: Any,
+        lines: _LineIndex,
+        code_file: bool,
+        encoding: str | None,
+        anchor_line: int | None,
+    ) -> SecretHit | None:
+        group = match.lastindex or 0
+        raw = match.group(group) if group else match.group(0)
+        if raw is None:
+            return None
+        secret = raw.decode("utf-8", errors="replace").strip().strip("\"'\x60")
+        if len(secret) < 4:
+            return None
+        entropy = shannon_entropy(secret)
+        if (rule.entropy is not None and entropy < rule.entropy) or (
+            entropy < _GLOBAL_ENTROPY_FLOOR and "private-key" not in rule.tags
+        ):
+            return None
+        if is_placeholder(secret) or any(a.search(secret) for a in self._allow[index]):
+            return None
+        verdict = Verdict.UNKNOWN
+        if code_file and "config-only" in rule.tags:
+            return None
+        if rule.validator == "generic-value":
+            quoted = group >= 2 and match.group(2) is not None and rule.id == "generic-credential"
+            name = match.group(1).decode("latin-1") if group >= 2 else ""
+            verdict = generic_value(name, secret, quoted or rule.id != "generic-credential", code_file)
+        elif rule.validator is not None:
+            verdict = validate(rule.validator, secret)
+        if verdict is Verdict.INVALID:
+            return None
+        start = match.start(group) if group else match.start()
+        end = match.end(group) if group else match.end()
+        line = anchor_line or lines.line_of(start)
+        end_line = anchor_line or lines.line_of(max(start, end - 1))
+        text = lines.line_text(line) if anchor_line is None else b""
+        if any(marker in text for marker in _ALLOW_MARKERS):
+            return None
+        ignore_ids: tuple[str, ...] = ()
+        ignore_reason: str | None = None
+        for candidate in (text, lines.line_text(line - 1) if anchor_line is None else b""):
+            found = _IGNORE.search(candidate)
+            if found:
+                ignore_ids = tuple(
+                    i.strip() for i in found.group(1).decode("latin-1").split(",") if i.strip()
+                )
+                ignore_reason = found.group(2).decode("utf-8", "replace").strip() or None
+                break
+        return SecretHit(
+            rule_id=rule.id,
+            line=line,
+            end_line=end_line,
+            secret_hash=secret_hash(secret),
+            preview=_preview(secret),
+            length=len(secret),
+            verdict=verdict.value,
+            encoding=encoding,
+            ignore_ids=ignore_ids,
+            ignore_reason=ignore_reason,
+        )
+
+    def _decoded(
+        self,
+        data: bytes,
+        kinds: Sequence[tuple[str, bytes, Any]],
+        code_file: bool,
+        depth: int,
+        lines: _LineIndex,
+        anchor_line: int | None,
+    ) -> Iterable[tuple[int, int, int, SecretHit]]:
+        budget = _MAX_DECODED_BYTES
+        segments = 0
+        for encoding, _, regex in kinds:
+            for run in regex.finditer(data):
+                if segments >= _MAX_DECODED_SEGMENTS or budget <= 0:
+                    return
+                text = run.group(0)
+                if encoding == "base64" and len(text.translate(None, _DIGITS)) == len(text):
+                    continue  # no digit: an identifier, not encoded text (base64 of text has digits)
+                decoded = _decode(encoding, text)
+                if decoded is None or not _printable(decoded):
+                    continue
+                segments += 1
+                budget -= len(decoded)
+                line = anchor_line or lines.line_of(run.start())
+                for index, start, end, hit in self._scan(
+                    decoded, code_file, depth + 1, encoding, line
+                ):
+                    # Offsets inside the decoded text, shifted past the blob so they
+                    # only overlap hits from the same encoded run.
+                    base = (run.start() + 1) << 32
+                    yield index, base + start, base + end, hit
+
+
+def _suffix(path: str) -> str:
+    name = path.rsplit("/", 1)[-1].lower()
+    dot = name.rfind(".")
+    return name[dot:] if dot > 0 else ""
+
+
+def _decode(encoding: str, run: bytes) -> bytes | None:
+    try:
+        if encoding == "base64":
+            altchars = b"-_" if (b"-" in run or b"_" in run) else None
+            return base64.b64decode(run + b"=" * (-len(run) % 4), altchars=altchars)
+        if encoding == "percent":
+            if run.count(b"%") < 3:
+                return None
+            return urllib.parse.unquote_to_bytes(run)
+        return binascii.unhexlify(run)
+    except (binascii.Error, ValueError):
+        return None
+
+
+_NON_PRINTABLE = re.compile(rb"[^\x20-\x7e\t\r\n]")
+
+
+def _printable(data: bytes) -> bool:
+    # isascii() rejects most decoded binary at C speed before the count.
+    if len(data) < 8 or not data.isascii():
+        return False
+    return len(_NON_PRINTABLE.findall(data)) <= 0.05 * len(data)
+
+
+def _priority(rule: SecretRule) -> tuple[int, int]:
+    # Specific formats beat generic key-name rules; then severity.
+    return (0 if rule.is_generic else 1, rule.severity.rank)
+
+
+def _dedupe(
+    hits: list[tuple[int, int, int, SecretHit]], rules: Sequence[SecretRule]
+) -> list[SecretHit]:
+    """One hit per secret, and per overlapping span the most specific rule."""
+    hits.sort(key=lambda h: (h[1], -(h[2] - h[1])))
+    kept: list[tuple[int, int, int, SecretHit]] = []
+    for candidate in hits:
+        index, start, end, hit = candidate
+        replaced = False
+        for position, (other_index, other_start, other_end, other) in enumerate(kept):
+            same_secret = other.secret_hash == hit.secret_hash
+            overlaps = start < other_end and other_start < end
+            if same_secret or overlaps:
+                if _priority(rules[index]) > _priority(rules[other_index]):
+                    kept[position] = candidate
+                replaced = True
+                break
+        if not replaced:
+            kept.append(candidate)
+    return [hit for _, _, _, hit in kept]
+
+
+_DETECTORS: dict[str, SecretDetector] = {}
+
+
+def default_detector(backend: str = "auto") -> SecretDetector:
+    """The bundled rule pack compiled once per process."""
+    detector = _DETECTORS.get(backend)
+    if detector is None:
+        detector = SecretDetector(backend=backend)
+        _DETECTORS[backend] = detector
+    return detector
+
+
+def severity_for(rule: SecretRule, verdict: str) -> Severity:
+    """A checksum mismatch lowers a finding to low: usually a fake or test token."""
+    return Severity.LOW if verdict == Verdict.WEAK.value else rule.severity
