@@ -23,6 +23,10 @@ def test_insecure_example_fails_the_checked_controls() -> None:
         ("SC1-001", "docker/etl/Dockerfile"),
         ("SC2-001", ".github/workflows/ci.yml"),
         ("SC2-001", ".github/workflows/deploy.yml"),
+        ("SI1-004", ".env"),
+        ("SI1-004", "deploy/tls/warehouse.key"),
+        ("SI1-004", "logs/etl-2026-11-20.log"),
+        ("SI1-004", "terraform/main.tf"),
     }
     assert not report["errors"]
 

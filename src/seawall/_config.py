@@ -19,14 +19,24 @@ from seawall.catalog import CONTROL_IDS
 from seawall.checks import REGISTRY, load_check
 from seawall.collectors._files import DEFAULT_MAX_FILE_SIZE, Environment
 
-__all__ = ["Config", "ConfigSuppression", "load_config", "parse_config", "resolve_selection"]
+__all__ = [
+    "Config",
+    "ConfigSuppression",
+    "SecretsSettings",
+    "load_config",
+    "parse_config",
+    "resolve_selection",
+]
 
 _KNOWN_KEYS = frozenset(
     {
         "select", "ignore", "exclude", "per-path-ignores", "environments", "suppress",
-        "max-file-size", "fail-on", "jobs",
+        "max-file-size", "fail-on", "jobs", "secrets",
     }
 )  # fmt: skip
+_SECRETS_KEYS = frozenset(
+    {"history", "allow-paths", "allow-values", "disable-rules", "max-blob-size"}
+)
 _SUPPRESS_KEYS = frozenset({"check", "reason", "path", "fingerprint", "expires"})
 
 
@@ -46,6 +56,53 @@ class ConfigSuppression:
 
 
 @dataclass(frozen=True)
+class SecretsSettings:
+    """The ``[secrets]`` table: history default, allowlists, disabled rules, blob size cap."""
+
+    history: bool | None = None
+    allow_paths: tuple[str, ...] = ()
+    allow_values: tuple[str, ...] = ()
+    disable_rules: tuple[str, ...] = ()
+    max_blob_size: int = 10 * 1024 * 1024
+
+
+def _parse_secrets(raw: object) -> SecretsSettings:
+    if not isinstance(raw, dict):
+        raise ConfigError("[secrets] must be a table")
+    unknown = sorted(set(raw) - _SECRETS_KEYS)
+    if unknown:
+        raise ConfigError(f"unknown configuration key 'secrets.{unknown[0]}'")
+    history = raw.get("history")
+    if history is not None and not isinstance(history, bool):
+        raise ConfigError("secrets.history must be true or false")
+    values = _strings(raw.get("allow-values", []), "secrets.allow-values")
+    import re2
+
+    for value in values:
+        try:
+            re2.compile(value)
+        except re2.error as exc:
+            raise ConfigError(f"secrets.allow-values: invalid regex {value!r}: {exc}") from None
+    rules = _strings(raw.get("disable-rules", []), "secrets.disable-rules")
+    from seawall.detectors._rules import load_rules
+
+    known = {rule.id for rule in load_rules()}
+    for rule in rules:
+        if rule not in known:
+            raise ConfigError(f"secrets.disable-rules: unknown rule {rule!r}")
+    size = raw.get("max-blob-size", 10 * 1024 * 1024)
+    if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
+        raise ConfigError("secrets.max-blob-size must be a positive number of bytes")
+    return SecretsSettings(
+        history=history,
+        allow_paths=_strings(raw.get("allow-paths", []), "secrets.allow-paths"),
+        allow_values=values,
+        disable_rules=rules,
+        max_blob_size=size,
+    )
+
+
+@dataclass(frozen=True)
 class Config:
     """Validated configuration; the defaults scan everything."""
 
@@ -58,6 +115,7 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     fail_on: Severity = Severity.HIGH
     jobs: int = 0  # 0: one per core
+    secrets: SecretsSettings = field(default_factory=lambda: SecretsSettings())
     source: str | None = None
 
 
@@ -156,6 +214,7 @@ def parse_config(data: Mapping[str, Any], source: str | None = None) -> Config:
         max_file_size=_parse_size(data.get("max-file-size", DEFAULT_MAX_FILE_SIZE)),
         fail_on=fail_on,
         jobs=jobs,
+        secrets=_parse_secrets(data.get("secrets", {})),
         source=source,
     )
 

@@ -18,6 +18,7 @@ from typing import Any
 import pathspec
 
 from seawall import __version__
+from seawall._cache import default_cache_dir
 from seawall._config import Config, load_config, resolve_selection
 from seawall._errors import ConfigError
 from seawall._fingerprint import fingerprint
@@ -40,6 +41,7 @@ from seawall.checks import REGISTRY, LoadedCheck, load_check
 from seawall.checks._api import CheckOutcome, Evidence, Violation
 from seawall.collectors import CollectContext, Collected, CollectorIssue, run_collector
 from seawall.collectors._files import walk_tree
+from seawall.collectors._options import ScanOptions, SecretsOptions
 
 __all__ = ["ProgressCallback", "run_scan"]
 
@@ -124,21 +126,28 @@ def _to_findings(meta: CheckMeta, violations: Iterable[Violation]) -> list[Findi
         subject = violation.path or violation.resource or ""
         occurrence = seen[f"{subject}\x1f{violation.key}"]
         seen[f"{subject}\x1f{violation.key}"] += 1
+        status, reason, kind = FindingStatus.FAIL, None, None
+        if violation.inline_ignore is not None and violation.inline_ignore[1]:
+            status, reason, kind = FindingStatus.SUPPRESSED, violation.inline_ignore[1], "inline"
         findings.append(
             Finding(
                 check_id=meta.id,
                 control_id=meta.control,
                 severity=violation.severity or meta.severity,
-                status=FindingStatus.FAIL,
+                status=status,
                 message=violation.message,
                 location=Location(
                     path=violation.path,
                     line=violation.line,
                     end_line=violation.end_line,
+                    commit=violation.commit,
                     resource=violation.resource,
                 ),
                 remediation=meta.remediation,
                 fingerprint=fingerprint(meta.id, subject, violation.key, occurrence),
+                suppression_reason=reason,
+                suppression_kind=kind,
+                details=violation.details,
             )
         )
     return findings
@@ -231,6 +240,10 @@ def run_scan(
     config_file: str | None = None,
     progress: ProgressCallback | None = None,
     today: dt.date | None = None,
+    history: bool | None = None,
+    since: str | None = None,
+    staged: bool = False,
+    use_cache: bool = True,
 ) -> Report:
     """Scan a platform repository and return the report (ConfigError for bad input)."""
     started = time.perf_counter()
@@ -249,7 +262,22 @@ def run_scan(
         max_file_size=config.max_file_size,
         environments=config.environments,
     )
-    context = CollectContext(tree.root, tree, config.max_file_size)
+    jobs = config.jobs or os.cpu_count() or 1
+    settings = config.secrets
+    options = ScanOptions(
+        secrets=SecretsOptions(
+            history=history if history is not None else settings.history,
+            since=since,
+            staged=staged,
+            cache_dir=str(default_cache_dir()) if use_cache else None,
+            jobs=jobs,
+            max_blob_size=settings.max_blob_size,
+            allow_paths=settings.allow_paths,
+            allow_values=settings.allow_values,
+            disable_rules=settings.disable_rules,
+        )
+    )
+    context = CollectContext(tree.root, tree, config.max_file_size, options)
     kinds = {kind for check in checks for kind in check.meta.needs}
     collected = _collect_all(kinds, context, progress)
 
@@ -267,7 +295,6 @@ def run_scan(
             continue  # its evidence could not be built; the issues above say why
         runnable.append(check)
 
-    jobs = config.jobs or os.cpu_count() or 1
     runs = {
         run.check_id: run
         for run in _run_checks(
@@ -332,6 +359,12 @@ def run_scan(
         },
         "duration_seconds": round(time.perf_counter() - started, 3),
     }
+    for kind, result in sorted(collected.items(), key=lambda item: item[0].value):
+        collector_stats = getattr(result.evidence, "stats", None)
+        if callable(collector_stats):
+            stats[kind.value] = collector_stats()
+        notes = getattr(result.evidence, "notes", ())
+        notices.extend(Notice(f"{kind.value}-note", note) for note in notes)
     return Report(
         tool_version=__version__,
         root=tree.root,

@@ -66,6 +66,7 @@ class EvidenceKind(StrEnum):
     PRECOMMIT = "precommit"
     ENV_FILES = "env-files"
     KEY_FILES = "key-files"
+    SECRETS = "secrets"
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class Finding:
     fingerprint: str
     suppression_reason: str | None = None
     suppression_kind: str | None = None  # "inline" or "config"
+    details: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,9 @@ def apply_suppressions(
     used_inline: set[tuple[str, int]] = set()
     used_config: set[int] = set()
     for finding in findings:
+        if finding.status is FindingStatus.SUPPRESSED:
+            result.findings.append(finding)  # already suppressed where it was found
+            continue
         names = {finding.check_id, finding.control_id}
         matched = _matching_directive(finding, names, valid)
         if matched is not None:

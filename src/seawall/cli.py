@@ -123,6 +123,13 @@ def main() -> None:
     help="Exit 1 when an input could not be checked.",
 )
 @click.option(
+    "--history/--no-history",
+    default=None,
+    help="Scan every blob of the Git history for secrets [default: yes at a repository's top].",
+)
+@click.option("--since", metavar="REV", help="Limit the history scan to commits after REV.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the local result cache.")
+@click.option(
     "-q",
     "--quiet",
     is_flag=True,
@@ -139,6 +146,9 @@ def scan(
     ignore: tuple[str, ...],
     baseline_file: str | None,
     fail_on_error: bool,
+    history: bool | None,
+    since: str | None,
+    no_cache: bool,
     quiet: bool,
 ) -> None:
     """Scan a platform repository at PATH and report every control's status."""
@@ -161,12 +171,99 @@ def scan(
             ignore=_split_ids(ignore),
             baseline=baseline,
             progress=progress,
+            history=history,
+            since=since,
+            use_cache=not no_cache,
         )
     _emit(report, fmt, output, quiet)
     threshold = Severity(fail_on) if fail_on else config.fail_on
+    _exit(report, threshold, fail_on_error)
+
+
+def _exit(report: Report, threshold: Any, fail_on_error: bool) -> None:
     worst = report.worst_severity()
     failed = worst is not None and worst.at_least(threshold)
     sys.exit(EXIT_FINDINGS if failed or (fail_on_error and report.errors) else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(file_okay=False, path_type=str))
+@click.option("--history", is_flag=True, help="Also scan every unique blob reachable from any ref.")
+@click.option(
+    "--staged", is_flag=True, help="Scan only what the index adds (for a pre-commit hook)."
+)
+@click.option("--since", metavar="REV", help="With --history: only commits not reachable from REV.")
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to FILE.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(_SEVERITIES),
+    default="low",
+    show_default=True,
+    help="Lowest severity that exits 1.",
+)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file.")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    help="Report only secrets not in this baseline file.",
+)
+@click.option("--no-cache", is_flag=True, help="Do not read or write the local result cache.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the findings and the summary line.")
+@_guarded
+def secrets(
+    path: str,
+    history: bool,
+    staged: bool,
+    since: str | None,
+    fmt: str,
+    output: str | None,
+    fail_on: str,
+    config_file: str | None,
+    baseline_file: str | None,
+    no_cache: bool,
+    quiet: bool,
+) -> None:
+    """Find secrets in the working tree, the Git history (--history) or the index (--staged).
+
+    Values are never shown: a finding names the rule, file, line, introducing
+    commit and a redacted preview (first 4 characters and the length).
+    """
+    import dataclasses
+
+    from seawall._baseline import load_baseline
+    from seawall._config import load_config
+    from seawall._engine import run_scan
+    from seawall._errors import ConfigError
+    from seawall._model import Severity
+
+    if not os.path.exists(path):
+        raise ConfigError(f"path does not exist: {path}")
+    if since and not history:
+        raise ConfigError("--since needs --history")
+    config = load_config(path, config_file)
+    baseline = load_baseline(baseline_file) if baseline_file else frozenset()
+    report = run_scan(
+        path,
+        config,
+        select=("SI1-004",),
+        baseline=baseline,
+        history=history,
+        since=since,
+        staged=staged,
+        use_cache=not no_cache,
+    )
+    report = dataclasses.replace(
+        report, controls=tuple(c for c in report.controls if c.control_id == "SI-1")
+    )
+    _emit(report, fmt, output, quiet)
+    _exit(report, Severity(fail_on), True)
 
 
 def _emit(report: Report, fmt: str, output: str | None, quiet: bool) -> None:

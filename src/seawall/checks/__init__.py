@@ -20,6 +20,7 @@ REGISTRY: dict[str, str] = {
     "SI1-001": "seawall.checks.env_file_committed",
     "SI1-002": "seawall.checks.private_key_committed",
     "SI1-003": "seawall.checks.precommit_secret_scan_missing",
+    "SI1-004": "seawall.checks.secret_committed",
     "CR1-001": "seawall.checks.dockerfile_runs_as_root",
     "SC1-001": "seawall.checks.base_image_not_digest_pinned",
     "SC2-001": "seawall.checks.workflow_token_not_read_only",

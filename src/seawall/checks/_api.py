@@ -28,7 +28,12 @@ class Violation:
     line: int | None = None
     end_line: int | None = None
     resource: str | None = None
+    commit: str | None = None
     severity: Severity | None = None  # None: the check's default severity
+    # Structured facts for JSON/SARIF consumers (never a secret value).
+    details: tuple[tuple[str, Any], ...] = ()
+    # An inline `seawall: ignore[IDS] reason` the collector saw next to the finding.
+    inline_ignore: tuple[tuple[str, ...], str | None] | None = None
 
 
 @dataclass(frozen=True)

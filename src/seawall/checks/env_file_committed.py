@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from seawall._model import CheckMeta, EvidenceKind, Severity
 from seawall.checks._api import CheckOutcome, Evidence, Violation
-from seawall.detectors._values import is_placeholder, is_sensitive_name, looks_like_credential
 from seawall.collectors.envfiles import EnvFile
+from seawall.detectors._values import is_placeholder, is_sensitive_name, looks_like_credential
 
 META = CheckMeta(
     id="SI1-001",

@@ -13,6 +13,7 @@ from typing import Any
 
 from seawall._model import EvidenceKind
 from seawall.collectors._files import FileTree, TextFile, read_text
+from seawall.collectors._options import ScanOptions
 
 __all__ = ["COLLECTORS", "CollectContext", "Collected", "CollectorIssue", "run_collector"]
 
@@ -45,6 +46,7 @@ class CollectContext:
     root: str
     tree: FileTree
     max_file_size: int
+    options: ScanOptions = field(default_factory=ScanOptions)
     _texts: dict[str, TextFile] = field(default_factory=dict)
 
     def read(self, rel_path: str) -> TextFile:
@@ -66,6 +68,7 @@ COLLECTORS: dict[EvidenceKind, str] = {
     EvidenceKind.PRECOMMIT: "seawall.collectors.precommit",
     EvidenceKind.ENV_FILES: "seawall.collectors.envfiles",
     EvidenceKind.KEY_FILES: "seawall.collectors.keyfiles",
+    EvidenceKind.SECRETS: "seawall.collectors.secrets",
 }
 
 

@@ -16,7 +16,18 @@ from seawall._model import Severity
 __all__ = ["SecretRule", "load_rules", "parse_rules", "rule_pack_hash"]
 
 _REQUIRED = {"id", "description"}
-_OPTIONAL = {"regex", "context", "value", "keywords", "entropy", "validator", "severity", "tags", "allow"}
+_OPTIONAL = {
+    "regex",
+    "context",
+    "value",
+    "keywords",
+    "entropy",
+    "validator",
+    "severity",
+    "tags",
+    "allow",
+    "paths",
+}
 _ID = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
 # A provider word, up to 20 name characters, an assignment, then the value. Mirrors
 # how credentials sit in code and config: `STRIPE_KEY = "..."`, `stripe: ...`,
@@ -26,9 +37,7 @@ _CONTEXT_TEMPLATE = (
     r"(?:=|>|:{{1,3}}=|\|\||:|=>|\?=|,)[\x60'\"\s=]{{0,5}}"
     r"({value})(?:[\x60'\"\s;,)\]}}<]|\\[nrt]|$)"
 )
-VALIDATORS = frozenset(
-    {"github-checksum", "jwt", "base64-userpass", "pem-body", "generic-value"}
-)
+VALIDATORS = frozenset({"github-checksum", "jwt", "base64-userpass", "pem-body", "generic-value"})
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,7 @@ class SecretRule:
     severity: Severity
     tags: tuple[str, ...]
     allow: tuple[str, ...]
+    paths: str | None = None  # a regex on the file path this rule is limited to
 
     @property
     def is_generic(self) -> bool:
@@ -63,7 +73,7 @@ def _parse_rule(raw: dict[str, Any]) -> SecretRule:
     unknown = set(raw) - _REQUIRED - _OPTIONAL
     if unknown:
         raise CatalogError(f"secret rule {rule_id}: unknown key(s) {sorted(unknown)}")
-    if not _REQUIRED <= set(raw) or not _ID.match(rule_id):
+    if not set(raw) >= _REQUIRED or not _ID.match(rule_id):
         raise CatalogError(f"secret rule {rule_id}: needs a lower-case id and a description")
     context = _strings(raw, "context", rule_id)
     if ("regex" in raw) == bool(context):
@@ -98,6 +108,7 @@ def _parse_rule(raw: dict[str, Any]) -> SecretRule:
         severity=severity,
         tags=_strings(raw, "tags", rule_id),
         allow=_strings(raw, "allow", rule_id),
+        paths=raw.get("paths"),
     )
 
 

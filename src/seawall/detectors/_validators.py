@@ -128,8 +128,8 @@ def generic_value(name: str, value: str, quoted: bool, code_file: bool) -> Verdi
         return Verdict.INVALID
     if len(value) < 6 or is_placeholder(value) or _CODE_VALUE.search(value):
         return Verdict.INVALID
-    if value.startswith(("http://", "https://", "/", "./", "~/", "file:")) or " " in value:
-        return Verdict.INVALID
+    if "://" in value or value.startswith(("/", "./", "~/", "file:")) or " " in value:
+        return Verdict.INVALID  # URLs are judged by the URI rules, by their password part
     if "${" in value or "{{" in value or "#{" in value or "<%" in value:
         return Verdict.INVALID
     if _HEX_DIGEST.match(value) or _UUID.match(value) or value.isdigit():
@@ -137,7 +137,9 @@ def generic_value(name: str, value: str, quoted: bool, code_file: bool) -> Verdi
     if code_file and not quoted:
         return Verdict.INVALID  # in code an unquoted value is a variable, not a literal
     if _WORDY.match(value):
-        return Verdict.INVALID  # a bare word ("changeit", "getPassword") more often names than hides
+        return (
+            Verdict.INVALID
+        )  # a bare word ("changeit", "getPassword") more often names than hides
     if not _HAS_LETTER.search(value) or len(set(value)) < 4:
         return Verdict.INVALID
     if shannon_entropy(value) < 2.5:

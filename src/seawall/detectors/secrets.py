@@ -21,12 +21,16 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import contextlib
 import hashlib
+import os
+import platform
 import re
 import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import re2
@@ -38,16 +42,57 @@ from seawall.detectors._values import is_placeholder, shannon_entropy
 
 __all__ = ["SecretDetector", "SecretHit", "default_detector", "secret_hash"]
 
+hyperscan: Any
 try:  # Hyperscan wheels exist for x86-64 Linux; elsewhere the keyword prefilter is used.
     import hyperscan
 except ImportError:  # pragma: no cover - depends on the platform
     hyperscan = None
 
 _CODE_SUFFIXES = frozenset(
-    ".py .pyi .js .mjs .cjs .ts .tsx .jsx .go .java .kt .kts .scala .rb .php .cs .rs .c .cc "
-    ".cpp .h .hpp .swift .m .dart .lua .groovy .r .jl .ex .exs .erl .clj .vue .svelte".split()
+    [
+        ".py",
+        ".pyi",
+        ".js",
+        ".mjs",
+        ".cjs",
+        ".ts",
+        ".tsx",
+        ".jsx",
+        ".go",
+        ".java",
+        ".kt",
+        ".kts",
+        ".scala",
+        ".rb",
+        ".php",
+        ".cs",
+        ".rs",
+        ".c",
+        ".cc",
+        ".cpp",
+        ".h",
+        ".hpp",
+        ".swift",
+        ".m",
+        ".dart",
+        ".lua",
+        ".groovy",
+        ".r",
+        ".jl",
+        ".ex",
+        ".exs",
+        ".erl",
+        ".clj",
+        ".vue",
+        ".svelte",
+    ]
 )
-_ALLOW_MARKERS = (b"seawall: allow", b"seawall:allow", b"gitleaks:allow", b"pragma: allowlist secret")
+_ALLOW_MARKERS = (
+    b"seawall: allow",
+    b"seawall:allow",
+    b"gitleaks:allow",
+    b"pragma: allowlist secret",
+)
 _IGNORE = re.compile(rb"seawall:\s*ignore\[([^\]]*)\]\s*([^\n]*)", re.IGNORECASE)
 # Encoded runs worth decoding. Hyperscan (or a byte test) says which kinds a
 # blob holds at all, so most blobs skip these passes.
@@ -143,11 +188,27 @@ class _LineIndex:
 
 
 class _Prefilter:
-    """Which rules may match a blob: Hyperscan when available, else Aho-Corasick keywords."""
+    """Which rules may match a blob: Hyperscan when available, else Aho-Corasick keywords.
 
-    def __init__(self, rules: Sequence[SecretRule], backend: str) -> None:
+    Compiling the Hyperscan database takes about a second, so the compiled form
+    is saved in the cache folder (keyed by rule pack, Hyperscan version and
+    machine) and loaded in under a millisecond afterwards, also by workers.
+    """
+
+    def __init__(
+        self, rules: Sequence[SecretRule], backend: str, serialized: bytes | None = None
+    ) -> None:
         self.backend = backend
         self._rules = rules
+        self.serialized: bytes | None = None
+        if backend == "hyperscan" and serialized is not None:
+            try:
+                self._database = hyperscan.loadb(serialized, hyperscan.HS_MODE_BLOCK)
+                self._scratch = hyperscan.Scratch(self._database)
+                self.serialized = serialized
+                return
+            except Exception:  # noqa: S110 - a stale or foreign database: compile anew
+                pass
         if backend == "hyperscan":
             self._database = hyperscan.Database()
             expressions = [rule.pattern.encode() for rule in rules]
@@ -160,6 +221,7 @@ class _Prefilter:
                 * len(expressions),
             )
             self._scratch = hyperscan.Scratch(self._database)
+            self.serialized = hyperscan.dumpb(self._database)
         else:
             import ahocorasick
 
@@ -194,23 +256,39 @@ class _Prefilter:
 class SecretDetector:
     """The compiled rule pack; build once per process (see :func:`default_detector`)."""
 
-    def __init__(self, rules: Sequence[SecretRule] | None = None, backend: str = "auto") -> None:
+    def __init__(
+        self,
+        rules: Sequence[SecretRule] | None = None,
+        backend: str = "auto",
+        serialized: bytes | None = None,
+    ) -> None:
         self.rules = tuple(rules if rules is not None else load_rules())
         if backend == "auto":
             backend = "hyperscan" if hyperscan is not None else "keywords"
         self.backend = backend
-        self._prefilter = _Prefilter(self.rules, backend)
+        self._prefilter = _Prefilter(self.rules, backend, serialized)
         options = re2.Options()
         options.max_mem = 64 << 20
         self._regexes = [re2.compile(rule.pattern.encode(), options) for rule in self.rules]
-        self._allow = [
-            [re2.compile(pattern) for pattern in rule.allow] for rule in self.rules
-        ]
+        self._allow = [[re2.compile(pattern) for pattern in rule.allow] for rule in self.rules]
         self.pack_hash = rule_pack_hash() if rules is None else "custom"
+        self._extra_allow: Sequence[Any] = ()
+        self._path = ""
+        self._paths = [re.compile(rule.paths) if rule.paths else None for rule in self.rules]
 
-    def scan(self, data: bytes, path: str = "") -> list[SecretHit]:
-        """Every secret in ``data`` (one hit per distinct secret, best rule first)."""
+    @property
+    def serialized(self) -> bytes | None:
+        """The compiled Hyperscan database, to hand to worker processes."""
+        return self._prefilter.serialized
+
+    def scan(self, data: bytes, path: str = "", allow: Sequence[Any] = ()) -> list[SecretHit]:
+        """Every secret in ``data`` (one per distinct secret, best rule first).
+
+        ``allow`` holds extra compiled regexes; a secret matching one is dropped.
+        """
         code_file = _suffix(path) in _CODE_SUFFIXES
+        self._extra_allow = allow
+        self._path = path
         hits = self._scan(data, code_file, depth=0, encoding=None, anchor_line=None)
         return _dedupe(hits, self.rules)
 
@@ -233,14 +311,15 @@ class SecretDetector:
             if index >= rule_count:
                 continue
             rule = self.rules[index]
+            limit = self._paths[index]
+            if limit is not None and not limit.search(self._path):
+                continue
             for match in self._regexes[index].finditer(data):
                 hit = self._judge(rule, index, match, lines, code_file, encoding, anchor_line)
                 if hit is not None:
                     results.append((index, match.start(), match.end(), hit))
         if depth < _MAX_DECODE_DEPTH:
-            kinds = [
-                _ENCODED_RUNS[i - rule_count] for i in sorted(candidates) if i >= rule_count
-            ]
+            kinds = [_ENCODED_RUNS[i - rule_count] for i in sorted(candidates) if i >= rule_count]
             results.extend(self._decoded(data, kinds, code_file, depth, lines, anchor_line))
         return results
 
@@ -268,13 +347,17 @@ class SecretDetector:
             return None
         if is_placeholder(secret) or any(a.search(secret) for a in self._allow[index]):
             return None
+        if any(a.search(secret) for a in self._extra_allow):
+            return None
         verdict = Verdict.UNKNOWN
         if code_file and "config-only" in rule.tags:
             return None
         if rule.validator == "generic-value":
             quoted = group >= 2 and match.group(2) is not None and rule.id == "generic-credential"
             name = match.group(1).decode("latin-1") if group >= 2 else ""
-            verdict = generic_value(name, secret, quoted or rule.id != "generic-credential", code_file)
+            verdict = generic_value(
+                name, secret, quoted or rule.id != "generic-credential", code_file
+            )
         elif rule.validator is not None:
             verdict = validate(rule.validator, secret)
         if verdict is Verdict.INVALID:
@@ -326,7 +409,7 @@ class SecretDetector:
                     return
                 text = run.group(0)
                 if encoding == "base64" and len(text.translate(None, _DIGITS)) == len(text):
-                    continue  # no digit: an identifier, not encoded text (base64 of text has digits)
+                    continue  # no digit: an identifier (base64 of text has digits)
                 decoded = _decode(encoding, text)
                 if decoded is None or not _printable(decoded):
                     continue
@@ -402,12 +485,32 @@ def _dedupe(
 _DETECTORS: dict[str, SecretDetector] = {}
 
 
-def default_detector(backend: str = "auto") -> SecretDetector:
-    """The bundled rule pack compiled once per process."""
+def _database_file(cache_dir: Path) -> Path:
+    version = getattr(hyperscan, "__version__", "0") if hyperscan is not None else "none"
+    tag = f"{rule_pack_hash()}-{version}-{platform.machine()}"
+    return cache_dir / f"hyperscan-{tag}.db"
+
+
+def default_detector(
+    backend: str = "auto", cache_dir: Path | None = None, serialized: bytes | None = None
+) -> SecretDetector:
+    """The bundled rule pack compiled once per process (and once per machine, via the cache)."""
     detector = _DETECTORS.get(backend)
-    if detector is None:
-        detector = SecretDetector(backend=backend)
-        _DETECTORS[backend] = detector
+    if detector is not None:
+        return detector
+    database_file = _database_file(cache_dir) if cache_dir is not None else None
+    if serialized is None and database_file is not None:
+        with contextlib.suppress(OSError):
+            serialized = database_file.read_bytes()
+    detector = SecretDetector(backend=backend, serialized=serialized)
+    fresh = detector.serialized
+    if database_file is not None and fresh is not None and fresh != serialized:
+        with contextlib.suppress(OSError):
+            database_file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = database_file.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(fresh)
+            temporary.replace(database_file)
+    _DETECTORS[backend] = detector
     return detector
 
 

@@ -1,0 +1,286 @@
+"""Git plumbing for history scanning: unique blobs, their contents, who introduced them.
+
+Only plumbing commands run (rev-list, cat-file, log --raw, ls-tree, ls-files,
+diff --cached --name-only), never porcelain that renders content, and with the
+repository's command-running settings neutralised: ``core.fsmonitor`` is off,
+no pager, no prompts. Nothing here reaches the network.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+__all__ = [
+    "GitError",
+    "Introduction",
+    "blob_sizes",
+    "head_blobs",
+    "history_blobs",
+    "introductions",
+    "is_repository_root",
+    "read_blobs",
+    "staged_blobs",
+]
+
+
+class GitError(RuntimeError):
+    """A git command failed; the message is git's own first line of complaint."""
+
+
+@dataclass(frozen=True)
+class Introduction:
+    """The first commit (oldest first) that added a blob at a path."""
+
+    commit: str
+    author: str
+    date: str
+    path: str
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        GIT_TERMINAL_PROMPT="0",
+        GIT_PAGER="cat",
+        PAGER="cat",
+        GIT_OPTIONAL_LOCKS="0",
+        LC_ALL="C",
+    )
+    return env
+
+
+def _command(root: str, *args: str) -> list[str]:
+    return [
+        "git",
+        "-C",
+        root,
+        "-c",
+        "core.fsmonitor=false",
+        "-c",
+        "core.untrackedCache=false",
+        "-c",
+        f"safe.directory={os.path.realpath(root)}",
+        "-c",
+        "core.quotePath=false",
+        *args,
+    ]
+
+
+def _run(root: str, *args: str, check: bool = True) -> bytes:
+    try:
+        result = subprocess.run(
+            _command(root, *args),
+            capture_output=True,
+            env=_environment(),
+            timeout=3600,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {args[0]} timed out") from None
+    if check and result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {message[-1] if message else result.returncode}")
+    return result.stdout
+
+
+def is_repository_root(root: str) -> bool:
+    """True when ``root`` is the top of a Git work tree (its history belongs to it)."""
+    if not os.path.exists(os.path.join(root, ".git")):
+        return False
+    try:
+        top = _run(root, "rev-parse", "--show-toplevel").decode().strip()
+    except GitError:
+        return False
+    return os.path.realpath(top) == os.path.realpath(root)
+
+
+def _stash_commits(root: str) -> list[str]:
+    # refs/stash names only the newest stash; older ones live in its reflog.
+    output = _run(root, "log", "-g", "--format=%H", "refs/stash", "--", check=False)
+    return [line for line in output.decode().split() if line]
+
+
+def history_blobs(root: str, since: str | None = None) -> list[tuple[str, str]]:
+    """(blob id, a path it appears at) for every unique blob reachable from any ref.
+
+    ``--all`` covers branches, tags, notes and refs/stash; the stash reflog adds
+    older stashes. Objects missing from a shallow or partial clone are skipped
+    by git (``--missing=allow-any``) and reported by :func:`blob_sizes`.
+    """
+    has_head = bool(_run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).strip())
+    refs = _run(root, "for-each-ref", "--format=%(refname)").split()
+    if not has_head and not refs:
+        return []
+    args = [
+        "rev-list",
+        "--objects",
+        "--all",
+        *_stash_commits(root),
+        "--filter=object:type=blob",
+        "--missing=allow-any",
+    ]
+    if since:
+        args += ["--not", since]
+    output = _run(root, *args)
+    blobs = []
+    for line in output.split(b"\n"):
+        oid, sep, path = line.partition(b" ")
+        if sep:  # commits are listed without a path; blobs with one
+            blobs.append((oid.decode(), path.decode("utf-8", "surrogateescape")))
+    return blobs
+
+
+def blob_sizes(root: str, oids: Iterable[str]) -> dict[str, int | None]:
+    """Size of each blob, or None when the object is missing or not a blob."""
+    request = "".join(f"{oid}\n" for oid in oids).encode()
+    if not request:
+        return {}
+    try:
+        result = subprocess.run(
+            _command(root, "cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)"),
+            input=request,
+            capture_output=True,
+            env=_environment(),
+            timeout=3600,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    sizes: dict[str, int | None] = {}
+    for line in result.stdout.decode().splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] == "blob":
+            sizes[parts[0]] = int(parts[2])
+        elif parts:
+            sizes[parts[0]] = None  # "<oid> missing" or not a blob
+    if result.returncode != 0 and not sizes:
+        raise GitError("git cat-file failed: " + result.stderr.decode("utf-8", "replace")[:200])
+    return sizes
+
+
+def read_blobs(root: str, oids: list[str]) -> Iterator[tuple[str, bytes]]:
+    """Stream blob contents with one ``git cat-file --batch`` process."""
+    if not oids:
+        return
+    process = subprocess.Popen(
+        _command(root, "cat-file", "--batch"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_environment(),
+    )
+    assert process.stdin is not None and process.stdout is not None
+
+    def feed() -> None:
+        assert process.stdin is not None
+        try:
+            for oid in oids:
+                process.stdin.write(f"{oid}\n".encode())
+            process.stdin.close()
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    stdout = process.stdout
+    try:
+        for _ in oids:
+            header = stdout.readline()
+            if not header:
+                raise GitError("git cat-file ended early (corrupt or missing objects?)")
+            parts = header.split()
+            if len(parts) < 3:  # "<oid> missing"
+                continue
+            size = int(parts[2])
+            data = stdout.read(size)
+            stdout.read(1)  # the newline after each object
+            if len(data) != size:
+                raise GitError("git cat-file returned a truncated object")
+            yield parts[0].decode(), data
+    finally:
+        writer.join(timeout=5)
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+
+
+def introductions(root: str, wanted: set[str]) -> dict[str, Introduction]:
+    """For each wanted blob, the oldest commit that added it, with author and date."""
+    if not wanted:
+        return {}
+    output = _run(
+        root,
+        "log",
+        "--all",
+        "--reverse",
+        "--raw",
+        "--no-abbrev",
+        "--no-renames",
+        "--no-color",
+        "--format=%x00%H%x00%an%x00%aI",
+    )
+    found: dict[str, Introduction] = {}
+    commit = author = date = ""
+    for line in output.split(b"\n"):
+        if line.startswith(b"\x00"):
+            _, commit_b, author_b, date_b = line.split(b"\x00", 3)
+            commit, author, date = (
+                commit_b.decode(),
+                author_b.decode("utf-8", "replace"),
+                date_b.decode(),
+            )
+            continue
+        if not line.startswith(b":"):
+            continue
+        meta, _, path = line.partition(b"\t")
+        fields = meta.split()
+        if len(fields) < 5:
+            continue
+        new_oid = fields[3].decode()
+        if new_oid in wanted and new_oid not in found:
+            found[new_oid] = Introduction(
+                commit, author, date, path.decode("utf-8", "surrogateescape")
+            )
+            if len(found) == len(wanted):
+                break
+    return found
+
+
+def head_blobs(root: str) -> dict[str, str]:
+    """Path -> blob id for every file in HEAD (empty for a repository without commits)."""
+    if not _run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).strip():
+        return {}
+    output = _run(root, "ls-tree", "-r", "-z", "--full-tree", "HEAD")
+    result = {}
+    for entry in output.split(b"\x00"):
+        meta, _, path = entry.partition(b"\t")
+        fields = meta.split()
+        if len(fields) == 3 and fields[1] == b"blob":
+            result[path.decode("utf-8", "surrogateescape")] = fields[2].decode()
+    return result
+
+
+def staged_blobs(root: str) -> list[tuple[str, str]]:
+    """(path, index blob id) for files added or modified in the index."""
+    names = _run(
+        root, "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--no-renames"
+    )
+    paths = [p.decode("utf-8", "surrogateescape") for p in names.split(b"\x00") if p]
+    if not paths:
+        return []
+    wanted = set(paths)
+    listing = _run(root, "ls-files", "-s", "-z")  # the whole index: no argv limit to hit
+    result = []
+    for entry in listing.split(b"\x00"):
+        meta, _, raw_path = entry.partition(b"\t")
+        fields = meta.split()
+        path = raw_path.decode("utf-8", "surrogateescape")
+        if len(fields) == 3 and path in wanted:
+            result.append((path, fields[1].decode()))
+    return result

@@ -1,0 +1,29 @@
+"""Options that reach collectors from the command line and config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["ScanOptions", "SecretsOptions"]
+
+
+@dataclass(frozen=True)
+class SecretsOptions:
+    """How the secrets collector runs (from the command line and the [secrets] config)."""
+
+    history: bool | None = None  # None: yes when the root is a Git repository's top
+    since: str | None = None
+    staged: bool = False
+    cache_dir: str | None = None  # None: no cache
+    jobs: int = 1
+    max_blob_size: int = 10 * 1024 * 1024
+    allow_paths: tuple[str, ...] = ()
+    allow_values: tuple[str, ...] = ()
+    disable_rules: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """Everything about how to collect, beyond the file tree itself."""
+
+    secrets: SecretsOptions = field(default_factory=SecretsOptions)

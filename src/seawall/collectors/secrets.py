@@ -1,0 +1,510 @@
+"""Collect secret hits from the working tree, the whole Git history, or the index.
+
+Every unit of work is a blob identified by its Git object id (working-tree
+files are hashed the way Git hashes them), so a file unchanged since the last
+commit, or since the last scan, is looked up in the cache instead of scanned.
+Large scans run over a process pool; each history worker streams its own share
+of blobs through its own ``git cat-file --batch``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pathspec
+import re2
+
+from seawall._cache import ResultCache
+from seawall.collectors import CollectContext, Collected, CollectorIssue
+from seawall.collectors import _git as git
+from seawall.collectors._options import SecretsOptions
+from seawall.detectors.secrets import SecretHit, default_detector
+
+__all__ = ["SecretOccurrence", "SecretsEvidence", "collect"]
+
+# Contents Git users commit but no secret scanner can read as text.
+_BINARY_SUFFIXES = frozenset(
+    [
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".bmp",
+        ".ico",
+        ".icns",
+        ".tif",
+        ".tiff",
+        ".webp",
+        ".psd",
+        ".svgz",
+        ".mp3",
+        ".mp4",
+        ".m4a",
+        ".mov",
+        ".avi",
+        ".wav",
+        ".ogg",
+        ".flac",
+        ".webm",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".otf",
+        ".eot",
+        ".zip",
+        ".gz",
+        ".tgz",
+        ".bz2",
+        ".xz",
+        ".zst",
+        ".7z",
+        ".rar",
+        ".jar",
+        ".war",
+        ".ear",
+        ".whl",
+        ".egg",
+        ".so",
+        ".dylib",
+        ".dll",
+        ".exe",
+        ".bin",
+        ".o",
+        ".a",
+        ".lib",
+        ".class",
+        ".pyc",
+        ".pyo",
+        ".pdf",
+        ".parquet",
+        ".avro",
+        ".orc",
+        ".sqlite",
+        ".db",
+        ".npy",
+        ".npz",
+        ".pkl",
+        ".pt",
+        ".onnx",
+        ".h5",
+    ]
+)
+_BINARY_SNIFF = 8192
+_CODE_SUFFIXES = frozenset(
+    [
+        ".py",
+        ".pyi",
+        ".js",
+        ".mjs",
+        ".cjs",
+        ".ts",
+        ".tsx",
+        ".jsx",
+        ".go",
+        ".java",
+        ".kt",
+        ".kts",
+        ".scala",
+        ".rb",
+        ".php",
+        ".cs",
+        ".rs",
+        ".c",
+        ".cc",
+        ".cpp",
+        ".h",
+        ".hpp",
+        ".swift",
+        ".m",
+        ".dart",
+        ".lua",
+        ".groovy",
+        ".r",
+        ".jl",
+        ".ex",
+        ".exs",
+        ".erl",
+        ".clj",
+        ".vue",
+        ".svelte",
+    ]
+)
+# Below this much text, forking workers (and loading the matcher in each) costs
+# more than scanning inline.
+_PARALLEL_BYTES = 24 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SecretOccurrence:
+    """One secret at one path in one blob, with where it came from."""
+
+    path: str
+    source: str  # "working-tree", "history" or "staged"
+    hit: SecretHit
+    blob: str
+    commit: str | None = None
+    author: str | None = None
+    date: str | None = None
+    present_at_head: bool | None = None
+
+
+@dataclass(frozen=True)
+class SecretsEvidence:
+    """All secret occurrences plus what was scanned, for stats and coverage."""
+
+    occurrences: tuple[SecretOccurrence, ...]
+    history_scanned: bool
+    blobs_total: int
+    blobs_scanned: int
+    blobs_cached: int
+    bytes_scanned: int
+    detector: str
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def stats(self) -> dict[str, object]:
+        """Figures for the report's stats (how much was scanned, how much came from cache)."""
+        return {
+            "history_scanned": self.history_scanned,
+            "blobs": self.blobs_total,
+            "blobs_scanned": self.blobs_scanned,
+            "blobs_cached": self.blobs_cached,
+            "bytes_scanned": self.bytes_scanned,
+            "prefilter": self.detector,
+        }
+
+
+def _git_blob_id(data: bytes) -> str:
+    digest = hashlib.sha1(b"blob %d\x00" % len(data), usedforsecurity=False)
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _suffix(path: str) -> str:
+    name = path.rsplit("/", 1)[-1].lower()
+    dot = name.rfind(".")
+    return name[dot:] if dot > 0 else ""
+
+
+def _path_class(path: str) -> str:
+    return "code" if _suffix(path) in _CODE_SUFFIXES else "text"
+
+
+class _Filters:
+    """Config allowlists applied to hits (after the cache, so they can change freely)."""
+
+    def __init__(self, options: SecretsOptions) -> None:
+        self._paths = pathspec.GitIgnoreSpec.from_lines(list(options.allow_paths))
+        self._disabled = frozenset(options.disable_rules)
+        self.allow_values = tuple(options.allow_values)
+
+    def path_allowed(self, path: str) -> bool:
+        return self._paths.match_file(path)
+
+    def keep(self, hit: SecretHit) -> bool:
+        return hit.rule_id not in self._disabled
+
+
+# -- worker side ----------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(serialized: bytes | None, allow_values: tuple[str, ...]) -> None:
+    _WORKER["detector"] = default_detector(serialized=serialized)
+    _WORKER["allow"] = [re2.compile(v) for v in allow_values]
+
+
+def _scan_items(items: Sequence[tuple[str, str, bytes]]) -> dict[str, list[list[object]]]:
+    """Scan (key, path, data) items in this process."""
+    detector, allow = _WORKER["detector"], _WORKER["allow"]
+    return {
+        key: [hit.to_row() for hit in detector.scan(data, path, allow)] for key, path, data in items
+    }
+
+
+def _scan_history_chunk(
+    root: str, items: Sequence[tuple[str, str, str]]
+) -> tuple[dict[str, list[list[object]]], int]:
+    """Stream (key, oid, path) blobs with one cat-file and scan them."""
+    detector, allow = _WORKER["detector"], _WORKER["allow"]
+    by_oid: dict[str, list[tuple[str, str]]] = {}
+    for key, oid, path in items:
+        by_oid.setdefault(oid, []).append((key, path))
+    rows: dict[str, list[list[object]]] = {}
+    scanned = 0
+    for oid, data in git.read_blobs(root, list(by_oid)):
+        binary = b"\x00" in data[:_BINARY_SNIFF]
+        scanned += 0 if binary else len(data)
+        for key, path in by_oid[oid]:
+            rows[key] = [] if binary else [h.to_row() for h in detector.scan(data, path, allow)]
+    return rows, scanned
+
+
+def _chunks(items: Sequence[Any], count: int) -> list[Sequence[Any]]:
+    size = max(1, -(-len(items) // count))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+# -- orchestration --------------------------------------------------------------------
+
+
+class _Run:
+    def __init__(self, context: CollectContext, options: SecretsOptions) -> None:
+        self.root = context.tree.root
+        self.context = context
+        self.options = options
+        cache_dir = Path(options.cache_dir) if options.cache_dir else None
+        self.cache = ResultCache(cache_dir)
+        self.detector = default_detector(cache_dir=cache_dir)
+        self.filters = _Filters(options)
+        allow_key = hashlib.sha256("\x1f".join(options.allow_values).encode()).hexdigest()[:8]
+        self.key_suffix = f"{self.detector.pack_hash}:{allow_key}"
+        self.issues: list[CollectorIssue] = []
+        self.notes: list[str] = []
+        self.rows: dict[str, list[list[object]]] = {}
+        self.blobs_total = self.blobs_scanned = self.blobs_cached = self.bytes_scanned = 0
+
+    def key(self, oid: str, path: str) -> str:
+        return f"{oid}:{self.key_suffix}:{_path_class(path)}"
+
+    def _pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.options.jobs,
+            initializer=_worker_init,
+            initargs=(self.detector.serialized, self.options.allow_values),
+        )
+
+    def _ensure_local_worker(self) -> None:
+        _WORKER["detector"] = self.detector
+        _WORKER["allow"] = [re2.compile(v) for v in self.options.allow_values]
+
+    def scan_data(self, items: list[tuple[str, str, bytes]]) -> None:
+        """Scan in-memory items whose keys are not cached."""
+        total = sum(len(data) for _, _, data in items)
+        self.bytes_scanned += total
+        self.blobs_scanned += len(items)
+        if self.options.jobs > 1 and total >= _PARALLEL_BYTES and len(items) > 1:
+            with self._pool() as pool:
+                for rows in pool.map(_scan_items, _chunks(items, self.options.jobs * 4)):
+                    self.rows.update(rows)
+        else:
+            self._ensure_local_worker()
+            self.rows.update(_scan_items(items))
+
+    def scan_history(self, items: list[tuple[str, str, str]], total_bytes: int) -> None:
+        """Scan (key, oid, path) blobs from the object store."""
+        self.blobs_scanned += len(items)
+        if self.options.jobs > 1 and total_bytes >= _PARALLEL_BYTES and len(items) > 1:
+            with self._pool() as pool:
+                futures = [
+                    pool.submit(_scan_history_chunk, self.root, chunk)
+                    for chunk in _chunks(items, self.options.jobs)
+                ]
+                for future in futures:
+                    rows, scanned = future.result()
+                    self.rows.update(rows)
+                    self.bytes_scanned += scanned
+        else:
+            self._ensure_local_worker()
+            rows, scanned = _scan_history_chunk(self.root, items)
+            self.rows.update(rows)
+            self.bytes_scanned += scanned
+
+    def lookup(self, keys: Iterable[str]) -> list[str]:
+        """Load cached rows; return the keys still to scan."""
+        keys = list(dict.fromkeys(keys))
+        cached = self.cache.get_many(keys)
+        self.rows.update(cached)
+        self.blobs_cached += len(cached)
+        return [k for k in keys if k not in cached]
+
+    def hits(self, key: str) -> list[SecretHit]:
+        return [
+            h
+            for h in (SecretHit.from_row(r) for r in self.rows.get(key, []))
+            if self.filters.keep(h)
+        ]
+
+    # -- sources ------------------------------------------------------------------
+
+    def working_tree(self) -> list[tuple[str, str, str]]:
+        """(path, oid, key) of every text file in the tree; scans what is not cached."""
+        entries: list[tuple[str, str, str]] = []
+        pending: dict[str, tuple[str, str, bytes]] = {}
+        for source in self.context.tree.files:
+            path = source.path
+            if _suffix(path) in _BINARY_SUFFIXES or self.filters.path_allowed(path):
+                continue
+            if source.size > self.options.max_blob_size:
+                continue  # the tree walk already capped sizes; this is the secrets cap
+            data = self._read(path)
+            if data is None or b"\x00" in data[:_BINARY_SNIFF]:
+                continue
+            oid = _git_blob_id(data)
+            key = self.key(oid, path)
+            entries.append((path, oid, key))
+            pending.setdefault(key, (key, path, data))
+        self.blobs_total += len(entries)
+        missing = set(self.lookup(pending))
+        self.scan_data([item for key, item in pending.items() if key in missing])
+        return entries
+
+    def _read(self, path: str) -> bytes | None:
+        full = os.path.join(self.root, path)
+        try:
+            fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
+                return handle.read(self.options.max_blob_size + 1)
+        except OSError as exc:
+            self.issues.append(
+                CollectorIssue(path, f"cannot read for secret scanning: {exc.strerror}")
+            )
+            return None
+
+    def history(self) -> list[tuple[str, str, str]]:
+        """(path, oid, key) of every unique history blob; scans what is not cached."""
+        blobs = git.history_blobs(self.root, self.options.since)
+        candidates = [
+            (oid, path)
+            for oid, path in blobs
+            if _suffix(path) not in _BINARY_SUFFIXES and not self.filters.path_allowed(path)
+        ]
+        sizes = git.blob_sizes(self.root, [oid for oid, _ in candidates])
+        missing = [oid for oid, _ in candidates if sizes.get(oid) is None]
+        if missing:
+            self.notes.append(
+                f"{len(missing)} history blob(s) missing from the object store "
+                "(shallow or partial clone)"
+            )
+        entries: list[tuple[str, str, str]] = []
+        for oid, path in candidates:
+            size = sizes.get(oid)
+            if size is None:
+                continue
+            if size > self.options.max_blob_size:
+                self.notes.append(
+                    f"history blob {oid[:12]} ({path}, {size} bytes) over the size limit"
+                )
+                continue
+            entries.append((path, oid, self.key(oid, path)))
+        self.blobs_total += len(entries)
+        to_scan = set(self.lookup(key for _, _, key in entries))
+        work = [(key, oid, path) for path, oid, key in entries if key in to_scan]
+        self.scan_history(work, sum(sizes.get(oid) or 0 for _, oid, _ in work))
+        return entries
+
+    def store(self) -> None:
+        self.cache.put_many(self.rows)
+        if self.cache.problem:
+            self.notes.append(self.cache.problem)
+        self.cache.close()
+
+
+def _occurrences(
+    run: _Run,
+    entries: Iterable[tuple[str, str, str]],
+    source: str,
+) -> list[SecretOccurrence]:
+    result = []
+    for path, oid, key in entries:
+        for hit in run.hits(key):
+            result.append(SecretOccurrence(path=path, source=source, hit=hit, blob=oid))
+    return result
+
+
+def _attribute(run: _Run, occurrences: list[SecretOccurrence]) -> list[SecretOccurrence]:
+    """Add the introducing commit and whether the secret is still at HEAD."""
+    if not occurrences:
+        return occurrences
+    head = git.head_blobs(run.root)
+    intros = git.introductions(run.root, {o.blob for o in occurrences})
+    head_secrets: dict[str, set[str]] = {}
+    for path, oid in head.items():
+        rows = run.rows.get(run.key(oid, path))
+        if rows is not None:
+            head_secrets[path] = {SecretHit.from_row(r).secret_hash for r in rows}
+    attributed = []
+    for occurrence in occurrences:
+        intro = intros.get(occurrence.blob)
+        path = occurrence.path
+        if intro is not None and occurrence.source == "history":
+            path = intro.path
+        attributed.append(
+            SecretOccurrence(
+                path=path,
+                source=occurrence.source,
+                hit=occurrence.hit,
+                blob=occurrence.blob,
+                commit=intro.commit if intro else None,
+                author=intro.author if intro else None,
+                date=intro.date if intro else None,
+                present_at_head=occurrence.hit.secret_hash in head_secrets.get(path, set()),
+            )
+        )
+    return attributed
+
+
+def _staged(run: _Run) -> list[SecretOccurrence]:
+    """Secrets the index adds: in a staged blob and not in the HEAD version of the file."""
+    staged = git.staged_blobs(run.root)
+    head = git.head_blobs(run.root)
+    items = [(run.key(oid, path), oid, path) for path, oid in staged]
+    items += [(run.key(head[path], path), head[path], path) for path, _ in staged if path in head]
+    run.blobs_total += len(items)
+    to_scan = set(run.lookup(key for key, _, _ in items))
+    run.scan_history([item for item in items if item[0] in to_scan], 0)
+    result = []
+    for path, oid in staged:
+        before = (
+            {h.secret_hash for h in run.hits(run.key(head[path], path))} if path in head else set()
+        )
+        for hit in run.hits(run.key(oid, path)):
+            if hit.secret_hash not in before:
+                result.append(SecretOccurrence(path=path, source="staged", hit=hit, blob=oid))
+    return result
+
+
+def collect(context: CollectContext) -> Collected:
+    """Scan the working tree, plus history (or only the index) as the options say."""
+    options: SecretsOptions = context.options.secrets
+    run = _Run(context, options)
+    is_repo = git.is_repository_root(run.root)
+    occurrences: list[SecretOccurrence] = []
+    history_scanned = False
+    try:
+        if options.staged:
+            if not is_repo:
+                return Collected(
+                    None, (CollectorIssue(None, "--staged needs the root of a Git repository"),)
+                )
+            occurrences = _staged(run)
+        else:
+            occurrences = _occurrences(run, run.working_tree(), "working-tree")
+            want_history = options.history if options.history is not None else is_repo
+            if want_history and not is_repo:
+                run.notes.append("history not scanned: the path is not the top of a Git repository")
+            elif want_history:
+                occurrences += _occurrences(run, run.history(), "history")
+                history_scanned = True
+                occurrences = _attribute(run, occurrences)
+    except git.GitError as exc:
+        run.issues.append(CollectorIssue(None, f"Git history could not be read: {exc}"))
+    finally:
+        run.store()
+    evidence = SecretsEvidence(
+        occurrences=tuple(occurrences),
+        history_scanned=history_scanned,
+        blobs_total=run.blobs_total,
+        blobs_scanned=run.blobs_scanned,
+        blobs_cached=run.blobs_cached,
+        bytes_scanned=run.bytes_scanned,
+        detector=run.detector.backend,
+        notes=tuple(run.notes),
+    )
+    return Collected(evidence, tuple(run.issues))
