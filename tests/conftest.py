@@ -56,14 +56,20 @@ class GitRepo:
             "GIT_CONFIG_NOSYSTEM": "1",
         }
         result = subprocess.run(
-            ["git", "-C", str(self.root), *args], capture_output=True, text=True, env=env, check=True
+            ["git", "-C", str(self.root), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
         )
         return result.stdout.strip()
 
     def write(self, files: Mapping[str, str | bytes]) -> None:
         write_tree(self.root, files)
 
-    def commit(self, files: Mapping[str, str | bytes], message: str, author: str = "Dev One") -> str:
+    def commit(
+        self, files: Mapping[str, str | bytes], message: str, author: str = "Dev One"
+    ) -> str:
         self.write(files)
         self.git("add", "-A")
         self.git("commit", "-q", "-m", message, author=author)

@@ -26,7 +26,9 @@ def test_exit_codes() -> None:
     assert run_cli("scan", str(INSECURE), "-q").exit_code == 1
     assert run_cli("scan", str(HARDENED), "-q").exit_code == 0
     assert (
-        run_cli("scan", str(INSECURE), "--fail-on", "critical", "--ignore", "SI1-002,SI1-004").exit_code
+        run_cli(
+            "scan", str(INSECURE), "--fail-on", "critical", "--ignore", "SI1-002,SI1-004"
+        ).exit_code
         == 0
     )
     assert run_cli("scan", "--format", "yaml").exit_code == 2

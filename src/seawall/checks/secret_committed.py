@@ -50,7 +50,7 @@ def _where(occurrences: list[SecretOccurrence]) -> str:
         )
     if any(o.present_at_head for o in occurrences):
         return "present at HEAD"
-    return "removed from HEAD but still in history"
+    return "not at HEAD but still reachable in history"
 
 
 def run(evidence: Evidence) -> CheckOutcome:

@@ -223,6 +223,9 @@ def introductions(root: str, wanted: set[str]) -> dict[str, Introduction]:
         "--no-abbrev",
         "--no-renames",
         "--no-color",
+        # Merges (stash entries are merges too) against their first parent, so a
+        # blob a merge brings in by itself is attributed to it.
+        "--diff-merges=first-parent",
         "--format=%x00%H%x00%an%x00%aI",
     )
     found: dict[str, Introduction] = {}

@@ -117,6 +117,8 @@ _MAX_DECODED_SEGMENTS = 256
 _HASH_SALT = b"seawall/secret-identity/v1"
 _HASH_ITERATIONS = 1_000
 _GLOBAL_ENTROPY_FLOOR = 2.0
+# Values providers publish in their documentation (AWS ends its examples so).
+_DOCUMENTED_EXAMPLE = re.compile(r"EXAMPLE(?:KEY)?$|^(?:AKIAIOSFODNN7|wJalrXUtnFEMI)")
 
 
 @dataclass(frozen=True)
@@ -347,7 +349,7 @@ class SecretDetector:
             return None
         if is_placeholder(secret) or any(a.search(secret) for a in self._allow[index]):
             return None
-        if any(a.search(secret) for a in self._extra_allow):
+        if any(a.search(secret) for a in self._extra_allow) or _DOCUMENTED_EXAMPLE.search(secret):
             return None
         verdict = Verdict.UNKNOWN
         if code_file and "config-only" in rule.tags:

@@ -1,8 +1,9 @@
 """JSON output: the stable contract of DESIGN.md.
 
-Controls and findings carry exactly the contract's keys; errors, notices and
-suppression reasons are extra top-level keys so parsers of the contract are
-unaffected.
+Controls and findings carry exactly the contract's keys; errors, notices,
+per-finding details (for secrets: rule, preview, length, author, date, whether
+still at HEAD) and suppression reasons are extra top-level keys keyed by
+fingerprint, so parsers of the contract are unaffected.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "notices": [
             {"kind": n.kind, "path": n.path, "line": n.line, "message": n.message}
             for n in report.notices
+        ],
+        "details": [
+            {"fingerprint": f.fingerprint, **dict(f.details)} for f in report.findings if f.details
         ],
         "suppressions": [
             {

@@ -81,6 +81,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
             "security-severity": _SECURITY_SEVERITY[finding.severity],
         },
     }
+    result["properties"].update({k: v for k, v in finding.details if v is not None})
     loc = finding.location
     if loc.path is not None:
         physical: dict[str, Any] = {"artifactLocation": {"uri": loc.path, "uriBaseId": "%SRCROOT%"}}
