@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
 from secret_corpus import negatives, positives
+
+from seawall._errors import CatalogError
 from seawall.detectors._rules import load_rules, parse_rules
 from seawall.detectors.secrets import SecretDetector, default_detector, secret_hash
-from seawall._errors import CatalogError
 
 BACKENDS = ["hyperscan", "keywords"]
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
+import random
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import GitRepo, run_cli, write_tree
 from secret_corpus import github_token, pem_key, positives
-import random
 
 RNG = random.Random(2026)
 
@@ -164,7 +162,7 @@ def test_scan_includes_history_by_default_at_a_repository_top(repo: GitRepo) -> 
 
 
 def test_inline_allow_ignore_and_config_allowlists(repo: GitRepo) -> None:
-    allowed, ignored, by_path, by_value, disabled = (token() for _ in range(5))
+    allowed, ignored, by_path, by_value = (token() for _ in range(4))
     jwt_text = next(c for c in positives() if c.rule == "jwt").text
     repo.commit(
         {
