@@ -12,6 +12,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 __all__ = ["ResultCache", "default_cache_dir"]
 
@@ -50,11 +51,11 @@ class ResultCache:
         """True when reads and writes go to disk."""
         return self._connection is not None
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, list[list[object]]]:
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
         """Cached rows for the keys that have them."""
         if self._connection is None:
             return {}
-        found: dict[str, list[list[object]]] = {}
+        found: dict[str, Any] = {}
         key_list = list(keys)
         try:
             for start in range(0, len(key_list), 500):
@@ -69,7 +70,7 @@ class ResultCache:
             return {}
         return found
 
-    def put_many(self, items: Mapping[str, list[list[object]]]) -> None:
+    def put_many(self, items: Mapping[str, Any]) -> None:
         """Store rows; failures switch the cache off."""
         if self._connection is None or not items:
             return

@@ -270,6 +270,7 @@ def run_scan(
             since=since,
             staged=staged,
             cache_dir=str(default_cache_dir()) if use_cache else None,
+            matcher_dir=str(default_cache_dir()),
             jobs=jobs,
             max_blob_size=settings.max_blob_size,
             allow_paths=settings.allow_paths,

@@ -21,8 +21,10 @@ __all__ = [
     "head_blobs",
     "history_blobs",
     "introductions",
+    "is_ancestor",
     "is_repository_root",
     "read_blobs",
+    "ref_tips",
     "staged_blobs",
 ]
 
@@ -106,41 +108,69 @@ def _stash_commits(root: str) -> list[str]:
     return [line for line in output.decode().split() if line]
 
 
-def history_blobs(root: str, since: str | None = None) -> list[tuple[str, str]]:
-    """(blob id, a path it appears at) for every unique blob reachable from any ref.
+def ref_tips(root: str) -> dict[str, str]:
+    """Every ref's object (branches, tags, notes, stash), plus older stash entries and HEAD."""
+    tips: dict[str, str] = {}
+    output = _run(root, "for-each-ref", "--format=%(objectname) %(refname)")
+    for line in output.decode("utf-8", "surrogateescape").splitlines():
+        oid, _, name = line.partition(" ")
+        tips[name] = oid
+    for commit in _stash_commits(root):
+        tips[f"stash-entry:{commit}"] = commit
+    head = _run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).decode().strip()
+    if head:
+        tips["HEAD"] = head
+    return tips
 
-    ``--all`` covers branches, tags, notes and refs/stash; the stash reflog adds
-    older stashes. Objects missing from a shallow or partial clone are skipped
-    by git (``--missing=allow-any``) and reported by :func:`blob_sizes`.
+
+def is_ancestor(root: str, old: str, new: str) -> bool:
+    """True when ``old`` is reachable from ``new`` (a fast-forward)."""
+    result = subprocess.run(
+        _command(root, "merge-base", "--is-ancestor", old, new),
+        capture_output=True,
+        env=_environment(),
+        timeout=600,
+        check=False,
+    )
+    return result.returncode == 0
+
+
+def history_blobs(
+    root: str,
+    tips: Iterable[str] | None = None,
+    exclude: Iterable[str] = (),
+) -> list[tuple[str, str]]:
+    """(blob id, a path it appears at) for every unique blob reachable from the tips.
+
+    Without tips: from every ref (``--all`` covers branches, tags, notes and
+    refs/stash) plus older stash entries. ``exclude`` leaves out what those
+    commits reach, for incremental and ``--since`` scans. Objects missing from a
+    shallow or partial clone are skipped by git (``--missing=allow-any``).
     """
-    has_head = bool(_run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).strip())
-    refs = _run(root, "for-each-ref", "--format=%(refname)").split()
-    if not has_head and not refs:
+    starts = list(tips) if tips is not None else ["--all", *_stash_commits(root)]
+    if not [s for s in starts if s != "--all"] and not ref_tips(root):
         return []
-    args = [
-        "rev-list",
-        "--objects",
-        "--all",
-        *_stash_commits(root),
-        "--filter=object:type=blob",
-        "--missing=allow-any",
-    ]
-    if since:
-        args += ["--not", since]
+    args = ["rev-list", "--objects", *starts, "--filter=object:type=blob", "--missing=allow-any"]
+    excluded = list(exclude)
+    if excluded:
+        args += ["--not", *excluded]
     output = _run(root, *args)
     blobs = []
     for line in output.split(b"\n"):
         oid, sep, path = line.partition(b" ")
-        if sep:  # commits are listed without a path; blobs with one
+        if sep:  # commits are listed without a path; blobs (and tag objects) with one
             blobs.append((oid.decode(), path.decode("utf-8", "surrogateescape")))
     return blobs
 
 
-def blob_sizes(root: str, oids: Iterable[str]) -> dict[str, int | None]:
-    """Size of each blob, or None when the object is missing or not a blob."""
+def blob_sizes(root: str, oids: Iterable[str]) -> tuple[dict[str, int], set[str]]:
+    """Sizes of the blobs among ``oids``, and the ids missing from the object store.
+
+    Objects of other types (annotated tags listed by rev-list) are left out.
+    """
     request = "".join(f"{oid}\n" for oid in oids).encode()
     if not request:
-        return {}
+        return {}, set()
     try:
         result = subprocess.run(
             _command(root, "cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)"),
@@ -152,16 +182,17 @@ def blob_sizes(root: str, oids: Iterable[str]) -> dict[str, int | None]:
         )
     except FileNotFoundError:
         raise GitError("git is not installed") from None
-    sizes: dict[str, int | None] = {}
+    sizes: dict[str, int] = {}
+    missing: set[str] = set()
     for line in result.stdout.decode().splitlines():
         parts = line.split()
         if len(parts) == 3 and parts[1] == "blob":
             sizes[parts[0]] = int(parts[2])
-        elif parts:
-            sizes[parts[0]] = None  # "<oid> missing" or not a blob
+        elif len(parts) == 2 and parts[1] == "missing":
+            missing.add(parts[0])
     if result.returncode != 0 and not sizes:
         raise GitError("git cat-file failed: " + result.stderr.decode("utf-8", "replace")[:200])
-    return sizes
+    return sizes, missing
 
 
 def read_blobs(root: str, oids: list[str]) -> Iterator[tuple[str, bytes]]:

@@ -14,7 +14,8 @@ class SecretsOptions:
     history: bool | None = None  # None: yes when the root is a Git repository's top
     since: str | None = None
     staged: bool = False
-    cache_dir: str | None = None  # None: no cache
+    cache_dir: str | None = None  # None: no result cache
+    matcher_dir: str | None = None  # where the compiled matcher is kept (even without a cache)
     jobs: int = 1
     max_blob_size: int = 10 * 1024 * 1024
     allow_paths: tuple[str, ...] = ()

@@ -24,7 +24,8 @@ from seawall._cache import ResultCache
 from seawall.collectors import CollectContext, Collected, CollectorIssue
 from seawall.collectors import _git as git
 from seawall.collectors._options import SecretsOptions
-from seawall.detectors.secrets import SecretHit, default_detector
+from seawall.detectors._rules import rule_pack_hash
+from seawall.detectors.secrets import SecretDetector, SecretHit, default_detector
 
 __all__ = ["SecretOccurrence", "SecretsEvidence", "collect"]
 
@@ -259,16 +260,28 @@ class _Run:
         self.root = context.tree.root
         self.context = context
         self.options = options
-        cache_dir = Path(options.cache_dir) if options.cache_dir else None
-        self.cache = ResultCache(cache_dir)
-        self.detector = default_detector(cache_dir=cache_dir)
+        self.cache = ResultCache(Path(options.cache_dir) if options.cache_dir else None)
+        self._detector: SecretDetector | None = None
         self.filters = _Filters(options)
         allow_key = hashlib.sha256("\x1f".join(options.allow_values).encode()).hexdigest()[:8]
-        self.key_suffix = f"{self.detector.pack_hash}:{allow_key}"
+        self.key_suffix = f"{rule_pack_hash()}:{allow_key}"
         self.issues: list[CollectorIssue] = []
         self.notes: list[str] = []
         self.rows: dict[str, list[list[object]]] = {}
+        self.fresh: set[str] = set()  # keys scanned in this run (the rest came from the cache)
         self.blobs_total = self.blobs_scanned = self.blobs_cached = self.bytes_scanned = 0
+
+    @property
+    def detector(self) -> SecretDetector:
+        """The compiled matcher, built only when something is left to scan."""
+        if self._detector is None:
+            matcher_dir = self.options.matcher_dir or self.options.cache_dir
+            self._detector = default_detector(cache_dir=Path(matcher_dir) if matcher_dir else None)
+        return self._detector
+
+    @property
+    def backend(self) -> str:
+        return self._detector.backend if self._detector is not None else "not needed (all cached)"
 
     def key(self, oid: str, path: str) -> str:
         return f"{oid}:{self.key_suffix}:{_path_class(path)}"
@@ -286,6 +299,8 @@ class _Run:
 
     def scan_data(self, items: list[tuple[str, str, bytes]]) -> None:
         """Scan in-memory items whose keys are not cached."""
+        if not items:
+            return
         total = sum(len(data) for _, _, data in items)
         self.bytes_scanned += total
         self.blobs_scanned += len(items)
@@ -293,12 +308,17 @@ class _Run:
             with self._pool() as pool:
                 for rows in pool.map(_scan_items, _chunks(items, self.options.jobs * 4)):
                     self.rows.update(rows)
+                    self.fresh.update(rows)
         else:
             self._ensure_local_worker()
-            self.rows.update(_scan_items(items))
+            rows = _scan_items(items)
+            self.rows.update(rows)
+            self.fresh.update(rows)
 
     def scan_history(self, items: list[tuple[str, str, str]], total_bytes: int) -> None:
         """Scan (key, oid, path) blobs from the object store."""
+        if not items:
+            return
         self.blobs_scanned += len(items)
         if self.options.jobs > 1 and total_bytes >= _PARALLEL_BYTES and len(items) > 1:
             with self._pool() as pool:
@@ -309,16 +329,18 @@ class _Run:
                 for future in futures:
                     rows, scanned = future.result()
                     self.rows.update(rows)
+                    self.fresh.update(rows)
                     self.bytes_scanned += scanned
         else:
             self._ensure_local_worker()
             rows, scanned = _scan_history_chunk(self.root, items)
             self.rows.update(rows)
+            self.fresh.update(rows)
             self.bytes_scanned += scanned
 
     def lookup(self, keys: Iterable[str]) -> list[str]:
         """Load cached rows; return the keys still to scan."""
-        keys = list(dict.fromkeys(keys))
+        keys = [k for k in dict.fromkeys(keys) if k not in self.rows]  # scanned earlier this run
         cached = self.cache.get_many(keys)
         self.rows.update(cached)
         self.blobs_cached += len(cached)
@@ -368,15 +390,40 @@ class _Run:
             return None
 
     def history(self) -> list[tuple[str, str, str]]:
-        """(path, oid, key) of every unique history blob; scans what is not cached."""
-        blobs = git.history_blobs(self.root, self.options.since)
+        """(path, oid, key) of every unique history blob; scans what is not cached.
+
+        The blob list is kept in the cache with the ref tips it was made from: if no
+        ref moved, it is reused as is; if refs only moved forward, only the commits
+        since are listed (``rev-list new --not old``); otherwise it is made anew.
+        """
+        tips = git.ref_tips(self.root)
+        snapshot_key = f"history:{os.path.realpath(self.root)}:{self.key_suffix}"
+        snapshot = (
+            None if self.options.since else self.cache.get_many([snapshot_key]).get(snapshot_key)
+        )
+        old_entries: list[tuple[str, str, str]] = []
+        if snapshot is not None and snapshot["tips"] == tips:
+            self.blobs_total += len(snapshot["entries"])
+            self.blobs_cached += len(snapshot["entries"])
+            self.rows.update(snapshot["rows"])
+            return [tuple(e) for e in snapshot["entries"]]
+        if snapshot is not None and self._moved_forward(snapshot["tips"], tips):
+            old_entries = [tuple(e) for e in snapshot["entries"]]
+            self.rows.update(snapshot["rows"])
+            blobs = git.history_blobs(self.root, tips.values(), exclude=snapshot["tips"].values())
+        elif self.options.since:
+            blobs = git.history_blobs(self.root, exclude=[self.options.since])
+        else:
+            blobs = git.history_blobs(self.root)
+        known = {oid for _, oid, _ in old_entries}
         candidates = [
             (oid, path)
             for oid, path in blobs
-            if _suffix(path) not in _BINARY_SUFFIXES and not self.filters.path_allowed(path)
+            if oid not in known
+            and _suffix(path) not in _BINARY_SUFFIXES
+            and not self.filters.path_allowed(path)
         ]
-        sizes = git.blob_sizes(self.root, [oid for oid, _ in candidates])
-        missing = [oid for oid, _ in candidates if sizes.get(oid) is None]
+        sizes, missing = git.blob_sizes(self.root, [oid for oid, _ in candidates])
         if missing:
             self.notes.append(
                 f"{len(missing)} history blob(s) missing from the object store "
@@ -393,14 +440,34 @@ class _Run:
                 )
                 continue
             entries.append((path, oid, self.key(oid, path)))
-        self.blobs_total += len(entries)
+        self.blobs_total += len(entries) + len(old_entries)
+        self.blobs_cached += len(old_entries)
         to_scan = set(self.lookup(key for _, _, key in entries))
         work = [(key, oid, path) for path, oid, key in entries if key in to_scan]
         self.scan_history(work, sum(sizes.get(oid) or 0 for _, oid, _ in work))
-        return entries
+        all_entries = old_entries + entries
+        if not self.options.since:
+            with_hits = {key: self.rows[key] for _, _, key in all_entries if self.rows.get(key)}
+            self.cache.put_many(
+                {snapshot_key: {"tips": tips, "entries": all_entries, "rows": with_hits}}
+            )
+        return all_entries
+
+    def _moved_forward(self, old: dict[str, str], new: dict[str, str]) -> bool:
+        """Every old ref still exists and each moved one was fast-forwarded."""
+        checked: set[tuple[str, str]] = set()
+        for name, oid in old.items():
+            if name not in new:
+                return False
+            pair = (oid, new[name])
+            if pair[0] != pair[1] and pair not in checked:
+                if not git.is_ancestor(self.root, *pair):
+                    return False
+                checked.add(pair)
+        return True
 
     def store(self) -> None:
-        self.cache.put_many(self.rows)
+        self.cache.put_many({key: rows for key, rows in self.rows.items() if key in self.fresh})
         if self.cache.problem:
             self.notes.append(self.cache.problem)
         self.cache.close()
@@ -418,12 +485,28 @@ def _occurrences(
     return result
 
 
+def _introductions(run: _Run, wanted: set[str]) -> dict[str, git.Introduction]:
+    """Introducing commits, from the cache where known (a blob's first commit does not
+    change as history grows), from one ``git log --raw`` pass otherwise."""
+    keys = {f"intro:{oid}": oid for oid in wanted}
+    cached = run.cache.get_many(keys)
+    found = {keys[key]: git.Introduction(*row) for key, row in cached.items()}
+    missing = wanted - set(found)
+    if missing:
+        fresh = git.introductions(run.root, missing)
+        found.update(fresh)
+        run.cache.put_many(
+            {f"intro:{oid}": [i.commit, i.author, i.date, i.path] for oid, i in fresh.items()}
+        )
+    return found
+
+
 def _attribute(run: _Run, occurrences: list[SecretOccurrence]) -> list[SecretOccurrence]:
     """Add the introducing commit and whether the secret is still at HEAD."""
     if not occurrences:
         return occurrences
     head = git.head_blobs(run.root)
-    intros = git.introductions(run.root, {o.blob for o in occurrences})
+    intros = _introductions(run, {o.blob for o in occurrences})
     head_secrets: dict[str, set[str]] = {}
     for path, oid in head.items():
         rows = run.rows.get(run.key(oid, path))
@@ -504,7 +587,7 @@ def collect(context: CollectContext) -> Collected:
         blobs_scanned=run.blobs_scanned,
         blobs_cached=run.blobs_cached,
         bytes_scanned=run.bytes_scanned,
-        detector=run.detector.backend,
+        detector=run.backend,
         notes=tuple(run.notes),
     )
     return Collected(evidence, tuple(run.issues))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import urllib.parse
 from collections import Counter
 
 __all__ = ["is_placeholder", "is_sensitive_name", "looks_like_credential", "shannon_entropy"]
@@ -43,9 +44,24 @@ def shannon_entropy(value: str) -> float:
     return -sum(n / length * math.log2(n / length) for n in counts.values())
 
 
+# Words that make up test and documentation credentials ("user:pass", "foo:bar",
+# "test123"): a value made only of these is a stand-in, not a secret.
+_STAND_IN_WORDS = frozenset(
+    "pass password passwd pwd secret user username login test testing tester foo bar baz qux "
+    "example sample dummy fake admin root guest demo changeme hunter2 letmein qwerty abc abc123 "
+    "123 1234 12345 123456 secret123 password123 pass123 passw0rd p4ssw0rd p4ssword mypassword "
+    "mysecret xxx none null token key value my your their u p pw".split()
+)
+_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
+
+
 def is_placeholder(value: str) -> bool:
     """True for empty values, template markers and obvious stand-ins."""
-    return bool(_PLACEHOLDER.match(value.strip().strip("\"'")))
+    value = value.strip().strip("\"'")
+    if _PLACEHOLDER.match(value):
+        return True
+    words = [w for w in _WORD_SPLIT.split(urllib.parse.unquote(value).lower()) if w]
+    return bool(words) and all(word in _STAND_IN_WORDS for word in words)
 
 
 def is_sensitive_name(name: str) -> bool:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import bisect
 import contextlib
 import hashlib
 import os
@@ -94,14 +93,14 @@ _ALLOW_MARKERS = (
     b"pragma: allowlist secret",
 )
 _IGNORE = re.compile(rb"seawall:\s*ignore\[([^\]]*)\]\s*([^\n]*)", re.IGNORECASE)
-# Encoded runs worth decoding. Hyperscan (or a byte test) says which kinds a
-# blob holds at all, so most blobs skip these passes.
+# Encoded runs worth decoding. Hyperscan says which kinds a blob holds at all,
+# so most blobs skip these passes.
 _ENCODED_RUNS = (
     ("hex", rb"(?:[0-9a-fA-F]{2}){20,}", re2.compile(rb"\b(?:[0-9a-fA-F]{2}){20,}\b")),
     (
         "base64",
-        rb"[A-Za-z0-9+/_\-]{32,}",
-        re2.compile(rb"[A-Za-z0-9+/]{32,}={0,2}|[A-Za-z0-9_\-]{40,}={0,2}"),
+        rb"[A-Za-z0-9+/]{32,}",
+        re2.compile(rb"[A-Za-z0-9+/]{32,}={0,2}"),
     ),
     (
         "percent",
@@ -109,9 +108,8 @@ _ENCODED_RUNS = (
         re2.compile(rb"(?:[A-Za-z0-9._~+\-]*%[0-9A-Fa-f]{2}){3,}[A-Za-z0-9._~+\-]*"),
     ),
 )
-_NEWLINE = re.compile(rb"\n")
 _DIGITS = b"0123456789"
-_MAX_DECODE_DEPTH = 2
+_MAX_DECODE_DEPTH = 1
 _MAX_DECODED_BYTES = 1 << 20
 _MAX_DECODED_SEGMENTS = 256
 _HASH_SALT = b"seawall/secret-identity/v1"
@@ -168,25 +166,43 @@ def _preview(value: str) -> str:
 
 
 class _LineIndex:
-    """Offsets of newlines, built on first use (most blobs have no hits)."""
+    """Line numbers for offsets: counting newlines at C speed beats building an index
+    for the few hits a blob has."""
 
     def __init__(self, data: bytes) -> None:
         self._data = data
-        self._starts: list[int] | None = None
 
     def line_of(self, offset: int) -> int:
-        if self._starts is None:
-            self._starts = [0, *(m.end() for m in _NEWLINE.finditer(self._data))]
-        return bisect.bisect_right(self._starts, offset)
+        return self._data.count(b"\n", 0, offset) + 1
 
-    def line_text(self, line: int) -> bytes:
-        self.line_of(0)
-        assert self._starts is not None
-        if line < 1 or line > len(self._starts):
-            return b""
-        start = self._starts[line - 1]
-        end = self._starts[line] - 1 if line < len(self._starts) else len(self._data)
-        return self._data[start:end]
+    def count_newlines(self, start: int, end: int) -> int:
+        return self._data.count(b"\n", start, end)
+
+    def line_around(self, offset: int) -> tuple[bytes, bytes]:
+        """The text of the line holding ``offset`` and of the line before it."""
+        data = self._data
+        start = data.rfind(b"\n", 0, offset) + 1
+        end = data.find(b"\n", offset)
+        line = data[start : end if end != -1 else len(data)]
+        if start == 0:
+            return line, b""
+        previous_start = data.rfind(b"\n", 0, start - 1) + 1
+        return line, data[previous_start : start - 1]
+
+
+class _Anchor:
+    """Where a decoded segment sits in its blob; its line is counted only if it has a hit."""
+
+    def __init__(self, lines: _LineIndex, offset: int) -> None:
+        self._lines = lines
+        self._offset = offset
+        self._line: int | None = None
+
+    @property
+    def line(self) -> int:
+        if self._line is None:
+            self._line = self._lines.line_of(self._offset)
+        return self._line
 
 
 class _Prefilter:
@@ -269,9 +285,7 @@ class SecretDetector:
             backend = "hyperscan" if hyperscan is not None else "keywords"
         self.backend = backend
         self._prefilter = _Prefilter(self.rules, backend, serialized)
-        options = re2.Options()
-        options.max_mem = 64 << 20
-        self._regexes = [re2.compile(rule.pattern.encode(), options) for rule in self.rules]
+        self._regexes: list[Any] = [None] * len(self.rules)  # compiled on first use
         self._allow = [[re2.compile(pattern) for pattern in rule.allow] for rule in self.rules]
         self.pack_hash = rule_pack_hash() if rules is None else "custom"
         self._extra_allow: Sequence[Any] = ()
@@ -302,7 +316,7 @@ class SecretDetector:
         code_file: bool,
         depth: int,
         encoding: str | None,
-        anchor_line: int | None,
+        anchor_line: _Anchor | None,
     ) -> list[tuple[int, int, int, SecretHit]]:
         """Hits with (rule index, start, end) for overlap resolution."""
         results: list[tuple[int, int, int, SecretHit]] = []
@@ -316,7 +330,10 @@ class SecretDetector:
             limit = self._paths[index]
             if limit is not None and not limit.search(self._path):
                 continue
-            for match in self._regexes[index].finditer(data):
+            regex = self._regexes[index]
+            if regex is None:
+                regex = self._regexes[index] = _compile(rule.pattern)
+            for match in regex.finditer(data):
                 hit = self._judge(rule, index, match, lines, code_file, encoding, anchor_line)
                 if hit is not None:
                     results.append((index, match.start(), match.end(), hit))
@@ -333,7 +350,7 @@ class SecretDetector:
         lines: _LineIndex,
         code_file: bool,
         encoding: str | None,
-        anchor_line: int | None,
+        anchor_line: _Anchor | None,
     ) -> SecretHit | None:
         group = match.lastindex or 0
         raw = match.group(group) if group else match.group(0)
@@ -366,14 +383,18 @@ class SecretDetector:
             return None
         start = match.start(group) if group else match.start()
         end = match.end(group) if group else match.end()
-        line = anchor_line or lines.line_of(start)
-        end_line = anchor_line or lines.line_of(max(start, end - 1))
-        text = lines.line_text(line) if anchor_line is None else b""
+        if anchor_line is None:
+            line = lines.line_of(start)
+            end_line = line + lines.count_newlines(start, max(start, end - 1))
+        else:
+            line = end_line = anchor_line.line
+
+        text, previous = lines.line_around(start) if anchor_line is None else (b"", b"")
         if any(marker in text for marker in _ALLOW_MARKERS):
             return None
         ignore_ids: tuple[str, ...] = ()
         ignore_reason: str | None = None
-        for candidate in (text, lines.line_text(line - 1) if anchor_line is None else b""):
+        for candidate in (text, previous):
             found = _IGNORE.search(candidate)
             if found:
                 ignore_ids = tuple(
@@ -401,7 +422,7 @@ class SecretDetector:
         code_file: bool,
         depth: int,
         lines: _LineIndex,
-        anchor_line: int | None,
+        anchor_line: _Anchor | None,
     ) -> Iterable[tuple[int, int, int, SecretHit]]:
         budget = _MAX_DECODED_BYTES
         segments = 0
@@ -410,21 +431,41 @@ class SecretDetector:
                 if segments >= _MAX_DECODED_SEGMENTS or budget <= 0:
                     return
                 text = run.group(0)
-                if encoding == "base64" and len(text.translate(None, _DIGITS)) == len(text):
-                    continue  # no digit: an identifier (base64 of text has digits)
+                if encoding == "base64" and not _mixed(text):
+                    continue  # an identifier or a hex digest, not base64 of text
                 decoded = _decode(encoding, text)
                 if decoded is None or not _printable(decoded):
                     continue
                 segments += 1
                 budget -= len(decoded)
-                line = anchor_line or lines.line_of(run.start())
+                anchor = anchor_line if anchor_line is not None else _Anchor(lines, run.start())
                 for index, start, end, hit in self._scan(
-                    decoded, code_file, depth + 1, encoding, line
+                    decoded, code_file, depth + 1, encoding, anchor
                 ):
                     # Offsets inside the decoded text, shifted past the blob so they
                     # only overlap hits from the same encoded run.
                     base = (run.start() + 1) << 32
                     yield index, base + start, base + end, hit
+
+
+_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LOWER = b"abcdefghijklmnopqrstuvwxyz"
+
+
+def _mixed(text: bytes) -> bool:
+    """Base64 of text mixes upper case, lower case and digits; names and digests do not."""
+    length = len(text)
+    return (
+        len(text.translate(None, _DIGITS)) != length
+        and len(text.translate(None, _UPPER)) != length
+        and len(text.translate(None, _LOWER)) != length
+    )
+
+
+def _compile(pattern: str) -> Any:
+    options = re2.Options()
+    options.max_mem = 64 << 20
+    return re2.compile(pattern.encode(), options)
 
 
 def _suffix(path: str) -> str:
