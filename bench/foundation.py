@@ -4,7 +4,10 @@ Run: python bench/foundation.py   (writes its section of BENCHMARKS.md)
 
 Targets (issue #2): the clean 10,000-file tree scans in under 2 s on a 2-core
 machine; `seawall --help` starts in under 0.3 s. No anchor is named for these
-figures; `python -c pass` is timed beside `seawall --help` as the floor.
+figures; `python -c pass` is timed beside `seawall --help` as the floor. Since
+issue #3 every text file is also secret-scanned, so the scan is timed cold
+(`--no-cache`) and with a warm result cache (a fresh cache folder per run of
+this script; the compiled matcher is kept in it).
 """
 
 from __future__ import annotations
@@ -73,15 +76,17 @@ def median_seconds(command: list[str], runs: int = RUNS) -> float:
 
 def main() -> None:
     seawall = shutil.which("seawall") or sys.exit("install seawall first: pip install .")
+    os.environ["SEAWALL_CACHE_DIR"] = tempfile.mkdtemp(prefix="seawall-bench-cache-")
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "platform"
         build_clean_tree(tree)
         count = sum(len(files) for _, _, files in os.walk(tree))
         check = subprocess.run([seawall, "scan", str(tree), "-q"], capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr
+        cold = median_seconds([seawall, "scan", str(tree), "--format", "json", "-q", "--no-cache"])
         scan = median_seconds([seawall, "scan", str(tree), "--format", "json", "-q"])
         scan_once = subprocess.run(
-            ["/usr/bin/time", "-f", "%U %S", seawall, "scan", str(tree), "-q", "--format", "json"],
+            ["/usr/bin/time", "-f", "%U %S", seawall, "scan", str(tree), "-q", "--format", "json", "--no-cache"],
             capture_output=True,
             text=True,
         ) if Path("/usr/bin/time").exists() else None
@@ -92,12 +97,13 @@ def main() -> None:
     help_time = median_seconds([seawall, "--help"], runs=15)
     floor = median_seconds([sys.executable, "-c", "pass"], runs=15)
     rows = [
-        ("clean tree scan", f"{count:,} files", f"{scan:.2f} s", "< 2 s", "pass" if scan < 2 else "MISS"),
+        ("clean tree scan, cold (`--no-cache`)", f"{count:,} files", f"{cold:.2f} s", "< 2 s", "pass" if cold < 2 else "MISS"),
+        ("clean tree scan, warm result cache", f"{count:,} files", f"{scan:.2f} s", "< 2 s", "pass" if scan < 2 else "MISS"),
         ("`seawall --help`", "start-up", f"{help_time * 1000:.0f} ms", "< 300 ms", "pass" if help_time < 0.3 else "MISS"),
         ("`python -c pass`", "interpreter floor", f"{floor * 1000:.0f} ms", "", ""),
     ]
     if cpu is not None:
-        rows.insert(1, ("clean tree scan CPU", "user + system", f"{cpu:.2f} s", "", ""))
+        rows.insert(2, ("clean tree scan CPU, cold", "user + system", f"{cpu:.2f} s", "", ""))
     lines = [
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}; medians of {RUNS} runs "
         "(15 for start-up), wall-clock, whole CLI process.",

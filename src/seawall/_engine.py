@@ -273,7 +273,8 @@ def run_scan(
             matcher_dir=str(default_cache_dir()),
             jobs=jobs,
             max_blob_size=settings.max_blob_size,
-            allow_paths=settings.allow_paths,
+            # The tree's exclude list applies to history blobs by path too.
+            allow_paths=(*settings.allow_paths, *config.exclude),
             allow_values=settings.allow_values,
             disable_rules=settings.disable_rules,
         )

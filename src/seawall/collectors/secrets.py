@@ -397,7 +397,8 @@ class _Run:
         since are listed (``rev-list new --not old``); otherwise it is made anew.
         """
         tips = git.ref_tips(self.root)
-        snapshot_key = f"history:{os.path.realpath(self.root)}:{self.key_suffix}"
+        allowed = hashlib.sha256("\x1f".join(self.options.allow_paths).encode()).hexdigest()[:8]
+        snapshot_key = f"history:{os.path.realpath(self.root)}:{self.key_suffix}:{allowed}"
         snapshot = (
             None if self.options.since else self.cache.get_many([snapshot_key]).get(snapshot_key)
         )

@@ -137,13 +137,16 @@ def load_rules() -> tuple[SecretRule, ...]:
     return parse_rules(_pack_text())
 
 
-# Bump when detection code (validators, filters, decoding) changes what a rule
-# pack reports, so cached results are not reused across the change.
-_ENGINE_VERSION = "1"
+# The detection code is part of the identity too: a changed validator or filter
+# must not reuse results cached by the old one.
+_DETECTION_MODULES = ("_rules.py", "_validators.py", "_values.py", "secrets.py")
 
 
 @cache
 def rule_pack_hash() -> str:
-    """Identifies the rule pack and detection code; part of every cache key."""
-    digest = hashlib.sha256(_pack_text().encode("utf-8") + _ENGINE_VERSION.encode())
+    """Identifies the rule pack and the detection code; part of every cache key."""
+    digest = hashlib.sha256(_pack_text().encode("utf-8"))
+    package = resources.files(__package__)
+    for name in _DETECTION_MODULES:
+        digest.update(package.joinpath(name).read_bytes())
     return digest.hexdigest()[:16]

@@ -93,7 +93,10 @@ def _pem_body(secret: str) -> Verdict:
         line.strip() for line in lines[1:] if not line.startswith("-----") and ": " not in line
     )
     base64ish = re.sub(r"[^A-Za-z0-9+/=]", "", body)
-    if len(base64ish) < 64 or len(base64ish) < 0.9 * len(body):
+    complete = "-----END" in secret
+    # A whole BEGIN/END block is a key however short its body; a block cut off
+    # before its END needs a key-sized body to count.
+    if len(base64ish) < (32 if complete else 64) or len(base64ish) < 0.9 * len(body):
         return Verdict.INVALID
     if re.search(r"(?i)example|x{8,}|\.{3}", body):
         return Verdict.INVALID
@@ -101,6 +104,7 @@ def _pem_body(secret: str) -> Verdict:
 
 
 _HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9A-F]{40}|[0-9A-F]{64})$")
+_HASH_NAME = re.compile(r"(?i)hash|sha|digest|checksum|commit|etag|fingerprint|rev(?:ision)?")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _CODE_VALUE = re.compile(
     r"^(?:[@$%&*]|\{|\[|os\.|env\.|process\.env|getenv|config\.|settings\.|self\.|this\.)"
@@ -117,13 +121,15 @@ _NOT_SECRET_NAME = re.compile(
     r"header|field|prefix|suffix|env|var|expires?|expiry|ttl|timeout|format|regex|pattern|"
     r"policy|enabled|required|min|max|hint|label|placeholder|input|param|location|endpoint|"
     r"version|algorithm|alg|rotation|arn|ref|source|store|manager|provider|mode)$"
+    # a file name ("secret.txt": ...), not a credential's name
+    r"|\.(?:txt|json|ya?ml|pem|key|crt|csv|env|ini|cfg|conf|toml|xml|py|js|ts|sh|md)$"
 )
 _HAS_LETTER = re.compile(r"[A-Za-z]")
 
 
 def generic_value(name: str, value: str, quoted: bool, code_file: bool) -> Verdict:
     """Judge a value assigned to a credential-looking name."""
-    value = value.strip()
+    value = re.sub(r"(?:\\[nrt])+$", "", value.strip())  # a trailing escaped newline
     if name and _NOT_SECRET_NAME.search(name):
         return Verdict.INVALID
     if len(value) < 6 or is_placeholder(value) or _CODE_VALUE.search(value):
@@ -132,8 +138,10 @@ def generic_value(name: str, value: str, quoted: bool, code_file: bool) -> Verdi
         return Verdict.INVALID  # URLs are judged by the URI rules, by their password part
     if "${" in value or "{{" in value or "#{" in value or "<%" in value:
         return Verdict.INVALID
-    if _HEX_DIGEST.match(value) or _UUID.match(value) or value.isdigit():
+    if _UUID.match(value) or value.isdigit():
         return Verdict.INVALID
+    if _HEX_DIGEST.match(value) and (not name or _HASH_NAME.search(name)):
+        return Verdict.INVALID  # a digest on its own, or one named as a hash, is not a secret
     if code_file and not quoted:
         return Verdict.INVALID  # in code an unquoted value is a variable, not a literal
     if _WORDY.match(value):

@@ -18,6 +18,7 @@ _PLACEHOLDER = re.compile(
         |changeme|change[-_ ]?me|change[-_ ]?this|replace[-_ ]?me|to[-_ ]?do|tbd|fixme
         |x{3,}|\*{3,}|\.{3}|-+|n/?a|none|null|nil|empty|redacted|secret|password|token
         |<[^>]*>|\[[^\]]*\]|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\{\{[^}]*\}\}|%\([^)]*\)s
+        |\{[A-Za-z_0-9]*\}(?:\\[nrt])?|%s
         |your[-_ ].*|my[-_].*|example.*|.*[-_.]example|placeholder.*|dummy.*|fake.*|sample.*
         |insert[-_ ].*|put[-_ ].*here|set[-_ ]?me|test|testing
     )$""",
