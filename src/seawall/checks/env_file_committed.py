@@ -30,7 +30,7 @@ META = CheckMeta(
     example_fail=(
         (
             ".env",
-            "DATABASE_URL=postgres://etl:Tr0ub4dor-prod@db.internal:5432/warehouse\n",  # seawall: allow
+            "DATABASE_URL=postgres://etl:Tr0ub4dor-prod@db.internal:5432/warehouse\n",
         ),
     ),
     example_pass=(

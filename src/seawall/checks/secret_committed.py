@@ -38,7 +38,7 @@ META = CheckMeta(
         (
             "deploy/settings.py",
             'STRIPE_KEY = "sk_live_4eC39HqLyjWDarjtT1zdp7dcXq1"\n',
-        ),  # seawall: allow
+        ),
     ),
     example_pass=(("deploy/settings.py", 'STRIPE_KEY = os.environ["STRIPE_KEY"]\n'),),
 )
