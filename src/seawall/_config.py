@@ -31,7 +31,7 @@ __all__ = [
 _KNOWN_KEYS = frozenset(
     {
         "select", "ignore", "exclude", "per-path-ignores", "environments", "suppress",
-        "max-file-size", "fail-on", "jobs", "secrets",
+        "max-file-size", "fail-on", "jobs", "secrets", "postgres",
     }
 )  # fmt: skip
 _SECRETS_KEYS = frozenset(
@@ -102,6 +102,69 @@ def _parse_secrets(raw: object) -> SecretsSettings:
     )
 
 
+_POSTGRES_KEYS = frozenset(
+    {"name", "dsn_env", "environment", "tenant_columns", "admin_roles", "max_elevation_minutes"}
+)
+
+
+@dataclass(frozen=True)
+class PgTargetConfig:
+    """A ``[[postgres]]`` target: credentials only by reference (an environment variable)."""
+
+    name: str
+    dsn_env: str | None
+    environment: str | None
+    tenant_columns: tuple[str, ...] | None
+    admin_roles: tuple[str, ...]
+    max_elevation_minutes: int
+
+
+def _parse_postgres(raw: object) -> tuple[PgTargetConfig, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError("postgres must be an array of tables ([[postgres]])")
+    targets = []
+    for index, entry in enumerate(raw):
+        where = f"postgres[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where} must be a table")
+        unknown = sorted(set(entry) - _POSTGRES_KEYS)
+        if unknown:
+            hint = (
+                " (credentials come from dsn_env, never the config file)"
+                if unknown[0] in ("dsn", "password")
+                else ""
+            )
+            raise ConfigError(f"{where}: unknown key {unknown[0]!r}{hint}")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name:
+            raise ConfigError(f"{where}: 'name' is required")
+        dsn_env = entry.get("dsn_env")
+        if dsn_env is not None and not isinstance(dsn_env, str):
+            raise ConfigError(f"{where}: 'dsn_env' must name an environment variable")
+        environment = entry.get("environment")
+        if environment is not None and environment not in ("prod", "non-prod"):
+            raise ConfigError(f"{where}: environment must be prod or non-prod")
+        tenant = entry.get("tenant_columns")
+        minutes = entry.get("max_elevation_minutes", 240)
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
+            raise ConfigError(f"{where}: max_elevation_minutes must be a positive whole number")
+        targets.append(
+            PgTargetConfig(
+                name=name,
+                dsn_env=dsn_env,
+                environment=environment,
+                tenant_columns=_strings(tenant, f"{where}.tenant_columns")
+                if tenant is not None
+                else None,
+                admin_roles=_strings(entry.get("admin_roles", []), f"{where}.admin_roles"),
+                max_elevation_minutes=minutes,
+            )
+        )
+    if len({t.name for t in targets}) != len(targets):
+        raise ConfigError("postgres target names must be unique")
+    return tuple(targets)
+
+
 @dataclass(frozen=True)
 class Config:
     """Validated configuration; the defaults scan everything."""
@@ -116,6 +179,7 @@ class Config:
     fail_on: Severity = Severity.HIGH
     jobs: int = 0  # 0: one per core
     secrets: SecretsSettings = field(default_factory=lambda: SecretsSettings())
+    postgres: tuple[PgTargetConfig, ...] = ()
     source: str | None = None
 
 
@@ -215,6 +279,7 @@ def parse_config(data: Mapping[str, Any], source: str | None = None) -> Config:
         fail_on=fail_on,
         jobs=jobs,
         secrets=_parse_secrets(data.get("secrets", {})),
+        postgres=_parse_postgres(data.get("postgres", [])),
         source=source,
     )
 

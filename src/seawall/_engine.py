@@ -6,6 +6,7 @@ names the input and the reason; the rest of the scan goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -230,6 +231,26 @@ def _control_results(
     return tuple(results)
 
 
+def _pg_targets(config: Config) -> tuple[object, ...]:
+    if not config.postgres:
+        return ()
+    from seawall.collectors.postgres import PgTarget
+
+    targets = []
+    for entry in config.postgres:
+        target = PgTarget(
+            name=entry.name,
+            dsn_env=entry.dsn_env,
+            environment=entry.environment,
+            admin_roles=entry.admin_roles,
+            max_elevation_minutes=entry.max_elevation_minutes,
+        )
+        if entry.tenant_columns is not None:
+            target = dataclasses.replace(target, tenant_columns=entry.tenant_columns)
+        targets.append(target)
+    return tuple(targets)
+
+
 def run_scan(
     path: str,
     config: Config | None = None,
@@ -265,6 +286,7 @@ def run_scan(
     jobs = config.jobs or os.cpu_count() or 1
     settings = config.secrets
     options = ScanOptions(
+        postgres=_pg_targets(config),
         secrets=SecretsOptions(
             history=history if history is not None else settings.history,
             since=since,
@@ -277,7 +299,7 @@ def run_scan(
             allow_paths=(*settings.allow_paths, *config.exclude),
             allow_values=settings.allow_values,
             disable_rules=settings.disable_rules,
-        )
+        ),
     )
     context = CollectContext(tree.root, tree, config.max_file_size, options)
     kinds = {kind for check in checks for kind in check.meta.needs}
@@ -339,6 +361,9 @@ def run_scan(
         key=lambda f: (f.control_id, -f.severity.rank, f.location.path or "", f.location.line or 0),
     )
     notices = list(suppression.notices)
+    for run in runs.values():
+        if run.outcome is not None:
+            notices.extend(Notice(f"{run.check_id}-note", note) for note in run.outcome.notes)
     notices.extend(Notice("skipped-file", s.reason, s.path) for s in tree.skipped)
     notices.extend(
         Notice("invalid-utf8", "file is not valid UTF-8; undecodable bytes were replaced", p)

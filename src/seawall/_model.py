@@ -67,6 +67,7 @@ class EvidenceKind(StrEnum):
     ENV_FILES = "env-files"
     KEY_FILES = "key-files"
     SECRETS = "secrets"
+    POSTGRES = "postgres"
 
 
 @dataclass(frozen=True)

@@ -291,6 +291,77 @@ def _emit(report: Report, fmt: str, output: str | None, quiet: bool) -> None:
 
 @main.command()
 @click.option(
+    "--dsn-env",
+    required=True,
+    metavar="VAR",
+    help="Environment variable holding the DSN (never pass credentials as arguments).",
+)
+@click.option("--name", help="Name for the target in the report [default: VAR].")
+@click.option(
+    "--tenant-column",
+    "tenant_columns",
+    multiple=True,
+    help="Tenant column names [default: tenant_id, org_id, account_id, customer_id, workspace_id].",
+)
+@click.option(
+    "--admin-role",
+    "admin_roles",
+    multiple=True,
+    help="Roles allowed to be admin (besides the bootstrap superuser).",
+)
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to FILE.",
+)
+@click.option("--fail-on", type=click.Choice(_SEVERITIES), default="high", show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="Only the findings and the summary line.")
+@_guarded
+def db(
+    dsn_env: str,
+    name: str | None,
+    tenant_columns: tuple[str, ...],
+    admin_roles: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    fail_on: str,
+    quiet: bool,
+) -> None:
+    """Audit one PostgreSQL database, read-only: RLS, roles, admin share, TLS, pg_hba, logging."""
+    import dataclasses
+    import tempfile
+
+    from seawall._config import Config, PgTargetConfig
+    from seawall._engine import run_scan
+    from seawall._model import EvidenceKind, Severity
+    from seawall.checks import REGISTRY, load_check
+
+    live = tuple(c for c in sorted(REGISTRY) if EvidenceKind.POSTGRES in load_check(c).meta.needs)
+    target = PgTargetConfig(
+        name=name or dsn_env,
+        dsn_env=dsn_env,
+        environment=None,
+        tenant_columns=tenant_columns or None,
+        admin_roles=admin_roles,
+        max_elevation_minutes=240,
+    )
+    config = Config(select=live, postgres=(target,))
+    with tempfile.TemporaryDirectory() as empty:  # no files to walk: only the live target
+        report = run_scan(empty, config, use_cache=False)
+    controls = {load_check(c).meta.control for c in live}
+    report = dataclasses.replace(
+        report,
+        root=f"postgres:{target.name}",
+        controls=tuple(c for c in report.controls if c.control_id in controls),
+    )
+    _emit(report, fmt, output, quiet)
+    _exit(report, Severity(fail_on), True)
+
+
+@main.command()
+@click.option(
     "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
 )
 @_guarded

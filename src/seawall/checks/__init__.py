@@ -24,6 +24,23 @@ REGISTRY: dict[str, str] = {
     "CR1-001": "seawall.checks.dockerfile_runs_as_root",
     "SC1-001": "seawall.checks.base_image_not_digest_pinned",
     "SC2-001": "seawall.checks.workflow_token_not_read_only",
+    # Live PostgreSQL audit
+    "ED1-001": "seawall.checks.pg_tls_weak",
+    "ED2-001": "seawall.checks.pg_plaintext_sensitive_columns",
+    "ED3-001": "seawall.checks.pg_tenant_table_without_rls",
+    "ED3-002": "seawall.checks.pg_rls_not_forced",
+    "ED3-003": "seawall.checks.pg_rls_policy_weak",
+    "ED3-004": "seawall.checks.pg_policy_not_tenant_scoped",
+    "ED3-005": "seawall.checks.pg_view_bypasses_rls",
+    "ED3-006": "seawall.checks.pg_superuser_logins",
+    "ED3-007": "seawall.checks.pg_app_role_privileged",
+    "ED3-008": "seawall.checks.pg_no_read_write_separation",
+    "ED3-009": "seawall.checks.pg_public_privileges",
+    "ED3-010": "seawall.checks.pg_shared_admin_account",
+    "ED3-011": "seawall.checks.pg_md5_passwords",
+    "ED3-012": "seawall.checks.pg_admin_query_share",
+    "MI1-001": "seawall.checks.pg_detection_logging",
+    "SI3-001": "seawall.checks.pg_hba_trust_or_open",
 }
 
 

@@ -44,3 +44,5 @@ class CheckOutcome:
     evidenced: bool
     # Why the check had nothing to look at (shown for not-evidenced controls).
     missing: str | None = None
+    # Figures worth reporting even when nothing fails (e.g. the admin query share).
+    notes: tuple[str, ...] = ()

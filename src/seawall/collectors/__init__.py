@@ -69,6 +69,7 @@ COLLECTORS: dict[EvidenceKind, str] = {
     EvidenceKind.ENV_FILES: "seawall.collectors.envfiles",
     EvidenceKind.KEY_FILES: "seawall.collectors.keyfiles",
     EvidenceKind.SECRETS: "seawall.collectors.secrets",
+    EvidenceKind.POSTGRES: "seawall.collectors.postgres",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["ScanOptions", "SecretsOptions"]
 
@@ -28,3 +29,4 @@ class ScanOptions:
     """Everything about how to collect, beyond the file tree itself."""
 
     secrets: SecretsOptions = field(default_factory=SecretsOptions)
+    postgres: tuple[Any, ...] = ()  # PgTarget values; typed loosely to keep psycopg imports lazy
