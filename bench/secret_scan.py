@@ -1,6 +1,6 @@
 """Secrets benchmark (issue #3): Seawall side by side with gitleaks and betterleaks.
 
-Run:  python bench/secrets.py [--repo PATH] [--data TARBALL]
+Run:  python bench/secret_scan.py [--repo PATH] [--data TARBALL]
 
 - History: the full history of a real repository (default: a clone of the psf/requests
   snapshot under /work/.mirror), cold, warm and after one new commit; wall time (median
