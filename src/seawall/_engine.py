@@ -179,10 +179,13 @@ def _control_results(
         active = [f for f in own_findings if f.status is FindingStatus.FAIL]
         evidenced: list[str] = []
         missing: list[str] = []
+        unevidenced: list[str] = []
         for check in mine:
             outcome = runs[check.meta.id].outcome
             if outcome is None:
                 continue
+            if not outcome.evidenced:
+                unevidenced.append(check.meta.id)
             if outcome.evidenced:
                 if check.meta.verify_clause not in evidenced:
                     evidenced.append(check.meta.verify_clause)
@@ -226,6 +229,7 @@ def _control_results(
                 errors=own_errors,
                 evidenced_clauses=tuple(evidenced),
                 missing_evidence=tuple(missing),
+                unevidenced_checks=tuple(unevidenced),
             )
         )
     return tuple(results)

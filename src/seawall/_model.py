@@ -166,6 +166,7 @@ class ControlResult:
     errors: tuple[ScanError, ...]
     evidenced_clauses: tuple[str, ...]
     missing_evidence: tuple[str, ...]
+    unevidenced_checks: tuple[str, ...] = ()  # checks that ran but had nothing to look at
 
     def counts_by_severity(self) -> Mapping[Severity, int]:
         """Unsuppressed finding counts per severity (all severities present)."""

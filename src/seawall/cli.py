@@ -360,6 +360,116 @@ def db(
     _exit(report, Severity(fail_on), True)
 
 
+@main.group()
+def elevate() -> None:
+    """Time-boxed admin elevation for PostgreSQL roles, with an append-only audit trail."""
+
+
+def _elevation_target(target: str, config_file: str | None) -> tuple[str, Any]:
+    from seawall._config import load_config
+    from seawall._errors import ConfigError
+
+    config = load_config(".", config_file)
+    for entry in config.postgres:
+        if entry.name == target:
+            dsn = os.environ.get(entry.dsn_env or "", "")
+            if entry.dsn_env and not dsn:
+                raise ConfigError(f"environment variable {entry.dsn_env} is not set")
+            return dsn, entry
+    raise ConfigError(f"no [[postgres]] target named {target!r} in the config")
+
+
+_TARGET_OPTION = click.option(
+    "--target", required=True, help="A [[postgres]] target name from the config."
+)
+_CONFIG_OPTION = click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False), help="Config file."
+)
+_LOG_OPTION = click.option(
+    "--audit-log",
+    type=click.Path(dir_okay=False),
+    default=".seawall/elevations.jsonl",
+    show_default=True,
+    help="JSON-lines audit log (in addition to the database's audit table).",
+)
+
+
+@elevate.command("grant")
+@_TARGET_OPTION
+@click.option("--user", required=True, help="The role to elevate.")
+@click.option("--role", "admin_role", required=True, help="The admin role to grant.")
+@click.option("--for", "duration", required=True, help="How long, e.g. 30m, 2h.")
+@click.option("--reason", required=True, help="Why (an incident or change id).")
+@_CONFIG_OPTION
+@_LOG_OPTION
+@_guarded
+def elevate_grant(
+    target: str,
+    user: str,
+    admin_role: str,
+    duration: str,
+    reason: str,
+    config_file: str | None,
+    audit_log: str,
+) -> None:
+    """Grant ROLE to USER until the duration runs out, recorded with who and why."""
+    import datetime as dt
+    from pathlib import Path
+
+    from seawall.protect.elevation import grant, parse_duration
+
+    dsn, entry = _elevation_target(target, config_file)
+    record = grant(
+        dsn,
+        user=user,
+        admin_role=admin_role,
+        duration=parse_duration(duration),
+        reason=reason,
+        max_duration=dt.timedelta(minutes=entry.max_elevation_minutes),
+        audit_log=Path(audit_log),
+    )
+    click.echo(f"granted {admin_role} to {user} until {record.expires_at} (grant {record.id})")
+
+
+@elevate.command("sweep")
+@_TARGET_OPTION
+@_CONFIG_OPTION
+@_LOG_OPTION
+@_guarded
+def elevate_sweep(target: str, config_file: str | None, audit_log: str) -> None:
+    """Revoke every expired grant (idempotent; run it from cron)."""
+    from pathlib import Path
+
+    from seawall.protect.elevation import sweep
+
+    dsn, _ = _elevation_target(target, config_file)
+    revoked = sweep(dsn, audit_log=Path(audit_log))
+    for record in revoked:
+        click.echo(f"revoked {record.admin_role} from {record.grantee} (grant {record.grant_id})")
+    click.echo(f"{len(revoked)} expired grant(s) revoked")
+
+
+@elevate.command("list")
+@_TARGET_OPTION
+@_CONFIG_OPTION
+@click.option("--all", "show_all", is_flag=True, help="Every record, not only active grants.")
+@_guarded
+def elevate_list(target: str, config_file: str | None, show_all: bool) -> None:
+    """Active grants (or the whole audit trail with --all)."""
+    from seawall.protect.elevation import active_grants, records
+
+    dsn, _ = _elevation_target(target, config_file)
+    history = records(dsn)
+    shown = history if show_all else active_grants(history)
+    for r in shown:
+        click.echo(
+            f"{r.id:>5} {r.action:<6} {r.grantee} -> {r.admin_role} "
+            f"until {r.expires_at} by {r.actor}: {r.reason}"
+        )
+    if not shown:
+        click.echo("no active grants" if not show_all else "no records")
+
+
 @main.command()
 @click.option(
     "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True

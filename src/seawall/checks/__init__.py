@@ -41,6 +41,8 @@ REGISTRY: dict[str, str] = {
     "ED3-012": "seawall.checks.pg_admin_query_share",
     "MI1-001": "seawall.checks.pg_detection_logging",
     "SI3-001": "seawall.checks.pg_hba_trust_or_open",
+    "SI2-001": "seawall.checks.pg_elevation_unrecorded_or_expired",
+    "CP1-001": "seawall.checks.pg_elevation_too_long",
 }
 
 

@@ -110,7 +110,7 @@ _QUERIES: dict[str, str] = {
         FROM pg_hba_file_rules""",
     "md5_passwords": "SELECT rolname::text FROM pg_authid WHERE rolpassword LIKE 'md5%%'",
     "elevations": """
-        SELECT id, action, grantee, admin_role, reason, expires_at, recorded_at, actor
+        SELECT id, action, grantee, admin_role, reason, expires_at, recorded_at, actor, grant_id
         FROM seawall_audit.elevations ORDER BY id""",
 }
 # Queries a least-privilege audit role may be refused; each is optional.

@@ -56,6 +56,10 @@ def _suite(control: ControlResult, checks: list[str]) -> ET.Element:
             errors += 1
             error = ET.SubElement(case, "error", message=_clean(broken[0].message))
             error.text = _clean("\n".join(f"{e.path or '-'}: {e.message}" for e in broken))
+        elif check_id in control.unevidenced_checks:
+            skipped += 1  # ran, but had nothing to look at: not a pass
+            reason = "; ".join(control.missing_evidence) or control.summary
+            ET.SubElement(case, "skipped", message=_clean(reason))
     if not checks and control.status is ControlStatus.NOT_EVIDENCED:
         case = ET.SubElement(
             suite, "testcase", classname=f"seawall.{control.control_id}", name="evidence"
