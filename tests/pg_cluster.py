@@ -26,6 +26,17 @@ def _bin_dir() -> Path | None:
     return Path(found[-1]).parent if found else None
 
 
+def require_postgres() -> None:
+    """Skip (locally) or fail (in CI) when the server binaries are missing."""
+    import pytest
+
+    if _bin_dir() is None:
+        message = "PostgreSQL server binaries not found (Debian: apt-get install postgresql-15)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -10,11 +10,12 @@ from pathlib import Path
 import psycopg
 import pytest
 from conftest import run_cli
-from pg_cluster import PgCluster
+from pg_cluster import PgCluster, require_postgres
 
 
 @pytest.fixture(scope="module")
 def pg() -> Iterator[PgCluster]:
+    require_postgres()
     cluster = PgCluster().start()
     try:
         cluster.database("ops")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import run_cli
-from pg_cluster import PgCluster
+from pg_cluster import PgCluster, require_postgres
 
 from seawall._model import EvidenceKind
 from seawall.checks import REGISTRY, load_check
@@ -24,6 +24,7 @@ SQL_EXAMPLES = [
 
 @pytest.fixture(scope="module")
 def pg() -> Iterator[PgCluster]:
+    require_postgres()
     cluster = PgCluster(cert_days=10).start()
     try:
         yield cluster
