@@ -106,6 +106,10 @@ def test_tls_facts_and_expiring_certificate(pg: PgCluster, monkeypatch: pytest.M
     messages = [f["message"] for f in checks_found(report, "ED1-001")]
     assert any("expires in" in m and "TLSv1.3" in m for m in messages)  # a 10-day certificate
     assert any("TLSv1.2; the baseline prefers TLS 1.3" in m for m in messages)
+    assert any(
+        n["kind"] == "ED1-001-note" and "negotiated TLSv1.3" in n["message"]
+        for n in report["notices"]
+    )
 
 
 def test_hba_logging_and_admin_share_on_a_default_cluster(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from seawall._model import CheckMeta, EvidenceKind, Severity
 from seawall.checks._api import CheckOutcome, Evidence, Violation
 from seawall.checks._pg import judge_targets, violation
-from seawall.collectors.postgres import PgSnapshot
+from seawall.collectors.postgres import PgSnapshot, PostgresEvidence
 
 META = CheckMeta(
     id="ED1-001",
@@ -82,6 +84,23 @@ def _judge(snapshot: PgSnapshot) -> list[Violation]:
     return found
 
 
+def _facts(snapshot: PgSnapshot) -> str | None:
+    tls = snapshot.tls
+    if tls is None:
+        return None
+    if not tls.offered:
+        return f"{snapshot.target.name}: TLS not offered" + (
+            f" ({tls.problem})" if tls.problem else ""
+        )
+    return (
+        f"{snapshot.target.name}: negotiated {tls.protocol}; "
+        f"certificate expires in {tls.days_to_expiry} days"
+    )
+
+
 def run(evidence: Evidence) -> CheckOutcome:
-    """ssl setting, minimum protocol, and the live certificate's expiry."""
-    return judge_targets(evidence, _judge)
+    """ssl setting, minimum protocol, and the live certificate's expiry (always reported)."""
+    outcome = judge_targets(evidence, _judge)
+    postgres: PostgresEvidence = evidence[EvidenceKind.POSTGRES]
+    notes = tuple(note for note in (_facts(s) for s in postgres.snapshots) if note)
+    return dataclasses.replace(outcome, notes=notes)
