@@ -31,7 +31,7 @@ __all__ = [
 _KNOWN_KEYS = frozenset(
     {
         "select", "ignore", "exclude", "per-path-ignores", "environments", "suppress",
-        "max-file-size", "fail-on", "jobs", "secrets", "postgres",
+        "max-file-size", "fail-on", "jobs", "secrets", "postgres", "tls",
     }
 )  # fmt: skip
 _SECRETS_KEYS = frozenset(
@@ -165,6 +165,60 @@ def _parse_postgres(raw: object) -> tuple[PgTargetConfig, ...]:
     return tuple(targets)
 
 
+_TLS_KEYS = frozenset({"host", "port", "server_name", "protocol", "edge", "ca_file", "min_grade"})
+_TLS_PROTOCOLS = ("https", "tls", "postgres", "smtp")
+_GRADES = ("A+", "A", "B", "C", "F")
+
+
+@dataclass(frozen=True)
+class TlsTargetConfig:
+    """A ``[[tls]]`` endpoint."""
+
+    host: str
+    port: int | None
+    server_name: str | None
+    protocol: str
+    edge: bool
+    ca_file: str | None
+    min_grade: str | None
+
+
+def _parse_tls(raw: object) -> tuple[TlsTargetConfig, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError("tls must be an array of tables ([[tls]])")
+    targets = []
+    for index, entry in enumerate(raw):
+        where = f"tls[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where} must be a table")
+        unknown = sorted(set(entry) - _TLS_KEYS)
+        if unknown:
+            raise ConfigError(f"{where}: unknown key {unknown[0]!r}")
+        host = entry.get("host")
+        if not isinstance(host, str) or not host:
+            raise ConfigError(f"{where}: 'host' is required")
+        port = entry.get("port")
+        if port is not None and (
+            not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536
+        ):
+            raise ConfigError(f"{where}: 'port' must be 1-65535")
+        protocol = entry.get("protocol", "https")
+        if protocol not in _TLS_PROTOCOLS:
+            raise ConfigError(f"{where}: protocol must be one of {', '.join(_TLS_PROTOCOLS)}")
+        edge = entry.get("edge", False)
+        if not isinstance(edge, bool):
+            raise ConfigError(f"{where}: 'edge' must be true or false")
+        grade = entry.get("min_grade")
+        if grade is not None and grade not in _GRADES:
+            raise ConfigError(f"{where}: min_grade must be one of {', '.join(_GRADES)}")
+        targets.append(
+            TlsTargetConfig(
+                host, port, entry.get("server_name"), protocol, edge, entry.get("ca_file"), grade
+            )
+        )
+    return tuple(targets)
+
+
 @dataclass(frozen=True)
 class Config:
     """Validated configuration; the defaults scan everything."""
@@ -180,6 +234,7 @@ class Config:
     jobs: int = 0  # 0: one per core
     secrets: SecretsSettings = field(default_factory=lambda: SecretsSettings())
     postgres: tuple[PgTargetConfig, ...] = ()
+    tls: tuple[TlsTargetConfig, ...] = ()
     source: str | None = None
 
 
@@ -280,6 +335,7 @@ def parse_config(data: Mapping[str, Any], source: str | None = None) -> Config:
         jobs=jobs,
         secrets=_parse_secrets(data.get("secrets", {})),
         postgres=_parse_postgres(data.get("postgres", [])),
+        tls=_parse_tls(data.get("tls", [])),
         source=source,
     )
 

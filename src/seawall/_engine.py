@@ -255,6 +255,25 @@ def _pg_targets(config: Config) -> tuple[object, ...]:
     return tuple(targets)
 
 
+def _tls_targets(config: Config) -> tuple[object, ...]:
+    if not config.tls:
+        return ()
+    from seawall.collectors.tls import TlsEndpoint, default_port
+
+    return tuple(
+        TlsEndpoint(
+            host=t.host,
+            port=t.port or default_port(t.protocol),
+            server_name=t.server_name,
+            protocol=t.protocol,
+            edge=t.edge,
+            ca_file=t.ca_file,
+            min_grade=t.min_grade,
+        )
+        for t in config.tls
+    )
+
+
 def run_scan(
     path: str,
     config: Config | None = None,
@@ -291,6 +310,7 @@ def run_scan(
     settings = config.secrets
     options = ScanOptions(
         postgres=_pg_targets(config),
+        tls=_tls_targets(config),
         secrets=SecretsOptions(
             history=history if history is not None else settings.history,
             since=since,

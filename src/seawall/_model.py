@@ -68,6 +68,7 @@ class EvidenceKind(StrEnum):
     KEY_FILES = "key-files"
     SECRETS = "secrets"
     POSTGRES = "postgres"
+    TLS = "tls"
 
 
 @dataclass(frozen=True)

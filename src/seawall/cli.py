@@ -360,6 +360,77 @@ def db(
     _exit(report, Severity(fail_on), True)
 
 
+@main.command()
+@click.argument("targets", nargs=-1, required=True, metavar="HOST[:PORT]...")
+@click.option(
+    "--ca-file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Trust these CAs instead of the system store.",
+)
+@click.option("--server-name", help="The name to send (SNI) and to match the certificate against.")
+@click.option(
+    "--protocol",
+    type=click.Choice(("https", "tls", "postgres", "smtp")),
+    default="https",
+    show_default=True,
+)
+@click.option("--edge", is_flag=True, help="Public edges: require A+ instead of A.")
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to FILE.",
+)
+@click.option("--fail-on", type=click.Choice(_SEVERITIES), default="medium", show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="Only the findings and the summary line.")
+@_guarded
+def tls(
+    targets: tuple[str, ...],
+    ca_file: str | None,
+    server_name: str | None,
+    protocol: str,
+    edge: bool,
+    fmt: str,
+    output: str | None,
+    fail_on: str,
+    quiet: bool,
+) -> None:
+    """Probe TLS endpoints and grade them like SSL Labs (internal services included)."""
+    import dataclasses
+    import tempfile
+
+    from seawall._config import Config, TlsTargetConfig
+    from seawall._engine import run_scan
+    from seawall._errors import ConfigError
+    from seawall._model import Severity
+
+    endpoints = []
+    for target in targets:
+        host, _, port_text = target.rpartition(":") if target.count(":") == 1 else (target, "", "")
+        if not port_text.isdigit() and port_text:
+            raise ConfigError(f"invalid port in {target!r}")
+        endpoints.append(
+            TlsTargetConfig(
+                host=host or target,
+                port=int(port_text) if port_text else None,
+                server_name=server_name,
+                protocol=protocol,
+                edge=edge,
+                ca_file=ca_file,
+                min_grade=None,
+            )
+        )
+    config = Config(select=("ED1-002", "ED1-003"), tls=tuple(endpoints))
+    with tempfile.TemporaryDirectory() as empty:
+        report = run_scan(empty, config, use_cache=False)
+    report = dataclasses.replace(
+        report, root="tls", controls=tuple(c for c in report.controls if c.control_id == "ED-1")
+    )
+    _emit(report, fmt, output, quiet)
+    _exit(report, Severity(fail_on), True)
+
+
 @main.group()
 def elevate() -> None:
     """Time-boxed admin elevation for PostgreSQL roles, with an append-only audit trail."""

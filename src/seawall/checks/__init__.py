@@ -43,6 +43,9 @@ REGISTRY: dict[str, str] = {
     "SI3-001": "seawall.checks.pg_hba_trust_or_open",
     "SI2-001": "seawall.checks.pg_elevation_unrecorded_or_expired",
     "CP1-001": "seawall.checks.pg_elevation_too_long",
+    # Live TLS endpoints
+    "ED1-002": "seawall.checks.tls_grade_below_required",
+    "ED1-003": "seawall.checks.tls_certificate_expiring",
 }
 
 

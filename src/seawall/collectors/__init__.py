@@ -70,6 +70,7 @@ COLLECTORS: dict[EvidenceKind, str] = {
     EvidenceKind.KEY_FILES: "seawall.collectors.keyfiles",
     EvidenceKind.SECRETS: "seawall.collectors.secrets",
     EvidenceKind.POSTGRES: "seawall.collectors.postgres",
+    EvidenceKind.TLS: "seawall.collectors.tls",
 }
 
 

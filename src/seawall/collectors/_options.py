@@ -30,3 +30,4 @@ class ScanOptions:
 
     secrets: SecretsOptions = field(default_factory=SecretsOptions)
     postgres: tuple[Any, ...] = ()  # PgTarget values; typed loosely to keep psycopg imports lazy
+    tls: tuple[Any, ...] = ()  # TlsEndpoint values

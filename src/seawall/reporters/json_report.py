@@ -41,6 +41,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             for f in report.findings
         ],
         "stats": dict(report.stats),
+        # Every probed TLS endpoint with its grade (also those that pass).
+        "endpoints": list(report.stats.get("tls", {}).get("endpoints", [])),
         "errors": [
             {
                 "control": e.control_id,
