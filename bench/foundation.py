@@ -85,11 +85,26 @@ def main() -> None:
         assert check.returncode == 0, check.stdout + check.stderr
         cold = median_seconds([seawall, "scan", str(tree), "--format", "json", "-q", "--no-cache"])
         scan = median_seconds([seawall, "scan", str(tree), "--format", "json", "-q"])
-        scan_once = subprocess.run(
-            ["/usr/bin/time", "-f", "%U %S", seawall, "scan", str(tree), "-q", "--format", "json", "--no-cache"],
-            capture_output=True,
-            text=True,
-        ) if Path("/usr/bin/time").exists() else None
+        scan_once = (
+            subprocess.run(
+                [
+                    "/usr/bin/time",
+                    "-f",
+                    "%U %S",
+                    seawall,
+                    "scan",
+                    str(tree),
+                    "-q",
+                    "--format",
+                    "json",
+                    "--no-cache",
+                ],
+                capture_output=True,
+                text=True,
+            )
+            if Path("/usr/bin/time").exists()
+            else None
+        )
         cpu = None
         if scan_once is not None:
             user, system = scan_once.stderr.strip().splitlines()[-1].split()
@@ -97,9 +112,27 @@ def main() -> None:
     help_time = median_seconds([seawall, "--help"], runs=15)
     floor = median_seconds([sys.executable, "-c", "pass"], runs=15)
     rows = [
-        ("clean tree scan, cold (`--no-cache`)", f"{count:,} files", f"{cold:.2f} s", "< 2 s", "pass" if cold < 2 else "MISS"),
-        ("clean tree scan, warm result cache", f"{count:,} files", f"{scan:.2f} s", "< 2 s", "pass" if scan < 2 else "MISS"),
-        ("`seawall --help`", "start-up", f"{help_time * 1000:.0f} ms", "< 300 ms", "pass" if help_time < 0.3 else "MISS"),
+        (
+            "clean tree scan, cold (`--no-cache`)",
+            f"{count:,} files",
+            f"{cold:.2f} s",
+            "< 2 s",
+            "pass" if cold < 2 else "MISS",
+        ),
+        (
+            "clean tree scan, warm result cache",
+            f"{count:,} files",
+            f"{scan:.2f} s",
+            "< 2 s",
+            "pass" if scan < 2 else "MISS",
+        ),
+        (
+            "`seawall --help`",
+            "start-up",
+            f"{help_time * 1000:.0f} ms",
+            "< 300 ms",
+            "pass" if help_time < 0.3 else "MISS",
+        ),
         ("`python -c pass`", "interpreter floor", f"{floor * 1000:.0f} ms", "", ""),
     ]
     if cpu is not None:

@@ -39,7 +39,9 @@ def populate(cluster: PgCluster) -> str:
         statements.append(f"CREATE TABLE t{i} (id int{tenant}, payload text)")
         if i % 4 == 1:
             statements.append(f"ALTER TABLE t{i} ENABLE ROW LEVEL SECURITY")
-            statements.append(f"CREATE POLICY p{i} ON t{i} USING (tenant_id = current_setting('app.tenant')::int)")
+            statements.append(
+                f"CREATE POLICY p{i} ON t{i} USING (tenant_id = current_setting('app.tenant')::int)"
+            )
     for i in range(ROLES):
         statements.append(f"CREATE ROLE r{i} {'LOGIN' if i % 3 == 0 else 'NOLOGIN'}")
         statements.append(f"GRANT SELECT ON t{i} TO r{i}")
@@ -56,7 +58,10 @@ def audit_seconds(dsn: str) -> tuple[float, dict]:  # type: ignore[type-arg]
         started = time.perf_counter()
         result = subprocess.run(
             ["seawall", "db", "--dsn-env", "BENCH_DSN", "--format", "json"],
-            capture_output=True, text=True, env=env, check=False,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
         )
         timings.append(time.perf_counter() - started)
         report = json.loads(result.stdout)

@@ -46,7 +46,9 @@ def anchor(name: str) -> str | None:
     return str(path) if path.exists() else None
 
 
-def timed(command: list[str], cwd: str | None = None, env: dict[str, str] | None = None) -> tuple[float, int]:
+def timed(
+    command: list[str], cwd: str | None = None, env: dict[str, str] | None = None
+) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of one run, via GNU time."""
     with tempfile.NamedTemporaryFile("r") as out:
         started = time.perf_counter()
@@ -77,8 +79,18 @@ def seawall_json(args: list[str], env: dict[str, str]) -> dict:  # type: ignore[
 def history_section(repo: Path, work: Path) -> list[str]:
     clone = work / "repo"
     subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
-    commits = subprocess.run(["git", "-C", str(clone), "rev-list", "--all", "--count"], capture_output=True, text=True, check=True).stdout.strip()
-    blobs = subprocess.run(["git", "-C", str(clone), "rev-list", "--objects", "--all", "--filter=object:type=blob"], capture_output=True, text=True, check=True).stdout.count(" ")
+    commits = subprocess.run(
+        ["git", "-C", str(clone), "rev-list", "--all", "--count"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    blobs = subprocess.run(
+        ["git", "-C", str(clone), "rev-list", "--objects", "--all", "--filter=object:type=blob"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.count(" ")
     cache = work / "cache"
     env = {**os.environ, "SEAWALL_CACHE_DIR": str(cache)}
     rows = []
@@ -90,7 +102,21 @@ def history_section(repo: Path, work: Path) -> list[str]:
     for i in range(RUNS):
         (clone / f"bench_{i}.py").write_text(f"VALUE = {i}\n")
         subprocess.run(["git", "-C", str(clone), "add", "-A"], check=True)
-        subprocess.run(["git", "-C", str(clone), "-c", "user.name=b", "-c", "user.email=b@example.invalid", "commit", "-qm", f"bench {i}"], check=True)
+        subprocess.run(
+            [
+                "git",
+                "-C",
+                str(clone),
+                "-c",
+                "user.name=b",
+                "-c",
+                "user.email=b@example.invalid",
+                "commit",
+                "-qm",
+                f"bench {i}",
+            ],
+            check=True,
+        )
         one_commit.append(timed(seawall, env=env))
     after = (statistics.median(r[0] for r in one_commit), max(r[1] for r in one_commit))
     subprocess.run(["git", "-C", str(clone), "reset", "-q", "--hard", f"HEAD~{RUNS}"], check=True)
@@ -101,10 +127,55 @@ def history_section(repo: Path, work: Path) -> list[str]:
     gl_report = work / "gitleaks.json"
     gitleaks, betterleaks = anchor("gitleaks"), anchor("betterleaks")
     if gitleaks:
-        rows.append(("gitleaks 8.30 `git`", median_run([gitleaks, "git", str(clone), "--no-banner", "-l", "error", "--report-path", str(work / "discard.json")])))
-        subprocess.run([gitleaks, "git", str(clone), "--no-banner", "-l", "error", "--report-format", "json", "--report-path", str(gl_report)], check=False)
+        rows.append(
+            (
+                "gitleaks 8.30 `git`",
+                median_run(
+                    [
+                        gitleaks,
+                        "git",
+                        str(clone),
+                        "--no-banner",
+                        "-l",
+                        "error",
+                        "--report-path",
+                        str(work / "discard.json"),
+                    ]
+                ),
+            )
+        )
+        subprocess.run(
+            [
+                gitleaks,
+                "git",
+                str(clone),
+                "--no-banner",
+                "-l",
+                "error",
+                "--report-format",
+                "json",
+                "--report-path",
+                str(gl_report),
+            ],
+            check=False,
+        )
     if betterleaks:
-        rows.append(("betterleaks 2.0 `git`", median_run([betterleaks, "git", str(clone), "--no-banner", "--log-level=error", "-o", str(work / "discard.json")])))
+        rows.append(
+            (
+                "betterleaks 2.0 `git`",
+                median_run(
+                    [
+                        betterleaks,
+                        "git",
+                        str(clone),
+                        "--no-banner",
+                        "--log-level=error",
+                        "-o",
+                        str(work / "discard.json"),
+                    ]
+                ),
+            )
+        )
     gl_wall = next((w for name, (w, _) in rows if name.startswith("gitleaks")), None)
     lines = [
         f"Repository: psf/requests snapshot, {commits} commits, {blobs} unique blobs. Medians of {RUNS} runs, whole process, 2 cores. "
@@ -119,7 +190,10 @@ def history_section(repo: Path, work: Path) -> list[str]:
         lines.append(f"| {name} | {wall:.2f} s | {ratio} | {rss / 1024:.0f} MiB |")
     ours = seawall_json(["secrets", str(clone), "--history"], env)
     details = {d["fingerprint"]: d for d in ours["details"]}
-    found = {(f["path"], details[f["fingerprint"]]["preview"], details[f["fingerprint"]]["length"]) for f in ours["findings"]}
+    found = {
+        (f["path"], details[f["fingerprint"]]["preview"], details[f["fingerprint"]]["length"])
+        for f in ours["findings"]
+    }
     found_paths = {f["path"] for f in ours["findings"]}
     if gl_report.exists():
         theirs = json.loads(gl_report.read_text() or "[]")
@@ -132,7 +206,9 @@ def history_section(repo: Path, work: Path) -> list[str]:
             if key in found or (item["RuleID"] == "private-key" and item["File"] in found_paths):
                 matched += 1
             else:
-                missed.append(f"{item['RuleID']} {item['File']}:{item['StartLine']} ({len(secret)} chars)")
+                missed.append(
+                    f"{item['RuleID']} {item['File']}:{item['StartLine']} ({len(secret)} chars)"
+                )
         lines += [
             "",
             f"Unique secrets gitleaks reports: {len(unique)}; found by Seawall too: {matched}. "
@@ -148,7 +224,9 @@ def history_section(repo: Path, work: Path) -> list[str]:
                     "and refresh tokens next to them."
                 )
     rules = Counter(d["rule"] for d in ours["details"])
-    lines.append("Seawall's findings by rule: " + ", ".join(f"{r} {n}" for r, n in rules.most_common()))
+    lines.append(
+        "Seawall's findings by rule: " + ", ".join(f"{r} {n}" for r, n in rules.most_common())
+    )
     return lines
 
 
@@ -182,7 +260,9 @@ def throughput_section() -> list[str]:
                 detector.scan(data, path)
             timings.append(time.perf_counter() - started)
         rate = total / statistics.median(timings) / 1e6
-        lines.append(f"| {backend} prefilter + RE2, whole rule pack ({len(detector.rules)} rules) | Python stdlib, {len(blobs)} files, {total / 1e6:.0f} MB | {rate:.0f} |")
+        lines.append(
+            f"| {backend} prefilter + RE2, whole rule pack ({len(detector.rules)} rules) | Python stdlib, {len(blobs)} files, {total / 1e6:.0f} MB | {rate:.0f} |"
+        )
     return lines
 
 
@@ -218,18 +298,51 @@ def data_section(tarball: Path, work: Path) -> list[str]:
     env = {**os.environ, "SEAWALL_CACHE_DIR": str(work / "cache-data")}
     ours = seawall_json(["secrets", str(target), "--no-cache"], env)
     details = {d["fingerprint"]: d for d in ours["details"]}
-    mine = {(f["path"], details[f["fingerprint"]]["preview"], details[f["fingerprint"]]["length"]) for f in ours["findings"]}
+    mine = {
+        (f["path"], details[f["fingerprint"]]["preview"], details[f["fingerprint"]]["length"])
+        for f in ours["findings"]
+    }
     anchors: dict[str, list[tuple[str, int, str, str]]] = {}  # tool -> (path, line, secret, rule)
     gitleaks, betterleaks = anchor("gitleaks"), anchor("betterleaks")
     if gitleaks:
         report = work / "gitleaks-data.json"
-        subprocess.run([gitleaks, "dir", str(target), "--no-banner", "-l", "error", "--report-format", "json", "--report-path", str(report)], capture_output=True, check=False)
-        anchors["gitleaks"] = [(relative(i["File"]), i["StartLine"], i["Secret"], i["RuleID"]) for i in json.loads(report.read_text() or "[]")]
+        subprocess.run(
+            [
+                gitleaks,
+                "dir",
+                str(target),
+                "--no-banner",
+                "-l",
+                "error",
+                "--report-format",
+                "json",
+                "--report-path",
+                str(report),
+            ],
+            capture_output=True,
+            check=False,
+        )
+        anchors["gitleaks"] = [
+            (relative(i["File"]), i["StartLine"], i["Secret"], i["RuleID"])
+            for i in json.loads(report.read_text() or "[]")
+        ]
     if betterleaks:
         report = work / "betterleaks-data.json"
-        subprocess.run([betterleaks, str(target), "--no-banner", "--log-level=error", "-o", str(report)], capture_output=True, check=False)
+        subprocess.run(
+            [betterleaks, str(target), "--no-banner", "--log-level=error", "-o", str(report)],
+            capture_output=True,
+            check=False,
+        )
         items = json.loads(report.read_text() or "{}").get("findings", [])
-        anchors["betterleaks"] = [(relative(i["location"]["path"]), i["location"]["start_line"], i["match"]["value"], i["rule_id"]) for i in items]
+        anchors["betterleaks"] = [
+            (
+                relative(i["location"]["path"]),
+                i["location"]["start_line"],
+                i["match"]["value"],
+                i["rule_id"],
+            )
+            for i in items
+        ]
     lines = [
         "",
         "Shared test data (gitleaks testdata + detect-secrets test_data, as files). Findings are",
@@ -240,12 +353,25 @@ def data_section(tarball: Path, work: Path) -> list[str]:
     ]
     for tool, items in anchors.items():
         unique = {(p, secret): (line, rule) for p, line, secret, rule in items}
-        found = {k for k in unique if (k[0], k[1][:4] + "…", len(k[1])) in mine or (unique[k][1] == "private-key" and any(m[0] == k[0] for m in mine))}
-        reasons = Counter(_why_not_ours(target, p, unique[(p, sec)][0], sec) for p, sec in set(unique) - found)
-        lines.append(f"| {tool} | {len(unique)} | {len(found)} | {reasons['allowlisted on its line']} | {reasons['a hash value (hashed_secret: <sha1>)']} | {reasons['inside an archive']} | {reasons['other']} |")
+        found = {
+            k
+            for k in unique
+            if (k[0], k[1][:4] + "…", len(k[1])) in mine
+            or (unique[k][1] == "private-key" and any(m[0] == k[0] for m in mine))
+        }
+        reasons = Counter(
+            _why_not_ours(target, p, unique[(p, sec)][0], sec) for p, sec in set(unique) - found
+        )
+        lines.append(
+            f"| {tool} | {len(unique)} | {len(found)} | {reasons['allowlisted on its line']} | {reasons['a hash value (hashed_secret: <sha1>)']} | {reasons['inside an archive']} | {reasons['other']} |"
+        )
         if tool == "gitleaks":
             generic = {k for k, (_, rule) in unique.items() if rule == "generic-api-key"}
-            generic_fp = sum(1 for p, sec in generic if _why_not_ours(target, p, unique[(p, sec)][0], sec) != "other")
+            generic_fp = sum(
+                1
+                for p, sec in generic
+                if _why_not_ours(target, p, unique[(p, sec)][0], sec) != "other"
+            )
     lines.append(f"| Seawall | {len(ours['findings'])} | | | | | |")
     if "gitleaks" in anchors:
         ours_generic = sum(1 for d in ours["details"] if d["rule"].startswith("generic"))
@@ -256,9 +382,17 @@ def data_section(tarball: Path, work: Path) -> list[str]:
         )
     detect = anchor("detect-secrets")
     if detect:
-        output = subprocess.run([detect, "scan", "--all-files", "."], cwd=target, capture_output=True, text=True, check=False).stdout
+        output = subprocess.run(
+            [detect, "scan", "--all-files", "."],
+            cwd=target,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
         results = json.loads(output or "{}").get("results", {})
-        locations = {(path, item["line_number"]) for path, found in results.items() for item in found}
+        locations = {
+            (path, item["line_number"]) for path, found in results.items() for item in found
+        }
         ours_files = {f["path"] for f in ours["findings"]}
         lines.append(
             f"detect-secrets (file and line only, no values): {len(locations)} locations in {len({p for p, _ in locations})} files; "
@@ -286,17 +420,30 @@ def corpus_section() -> list[str]:
         for case in negatives(seed + 1000):
             negative_count += 1
             false_positives += len(detector.scan(case.text.encode(), case.path))
-    lines = ["", "Labelled corpus (tests/secret_corpus.py, 20 seeds): recall per family, and false positives on look-alikes.", "", "| family | true secrets | found | recall |", "|---|---:|---:|---:|"]
+    lines = [
+        "",
+        "Labelled corpus (tests/secret_corpus.py, 20 seeds): recall per family, and false positives on look-alikes.",
+        "",
+        "| family | true secrets | found | recall |",
+        "|---|---:|---:|---:|",
+    ]
     for family, (hit, total) in sorted(found.items()):
         lines.append(f"| {family} | {total} | {hit} | {hit / total:.3f} |")
-    lines.append(f"| look-alikes (hashes, UUIDs, SHAs, images, doc examples, placeholders, templates) | {negative_count} | {false_positives} flagged | precision on these: {'1.000' if false_positives == 0 else 'see tests'} |")
+    lines.append(
+        f"| look-alikes (hashes, UUIDs, SHAs, images, doc examples, placeholders, templates) | {negative_count} | {false_positives} flagged | precision on these: {'1.000' if false_positives == 0 else 'see tests'} |"
+    )
     return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repo", default="/work/.mirror/psf+requests/repo")
-    parser.add_argument("--data", default=str(HERE.parent.parent / "shared" / "bench-data" / "secret-scanner-testdata.tar.gz"))
+    parser.add_argument(
+        "--data",
+        default=str(
+            HERE.parent.parent / "shared" / "bench-data" / "secret-scanner-testdata.tar.gz"
+        ),
+    )
     args = parser.parse_args()
     if not shutil.which("seawall"):
         sys.exit("install seawall first: pip install .")
@@ -306,7 +453,9 @@ def main() -> None:
         if Path(args.repo).exists():
             lines += history_section(Path(args.repo), work)
         else:
-            lines.append(f"History benchmark skipped: {args.repo} not found (fetch psf/requests first).")
+            lines.append(
+                f"History benchmark skipped: {args.repo} not found (fetch psf/requests first)."
+            )
         lines += throughput_section()
         if Path(args.data).exists():
             lines += data_section(Path(args.data), work)

@@ -10,9 +10,10 @@ from conftest import scan_json, write_tree
 from seawall._model import EvidenceKind
 from seawall.checks import REGISTRY, load_check
 
-# Live checks' examples are SQL and settings; tests/test_postgres.py runs them
-# against a real cluster.
-FILE_CHECKS = sorted(c for c in REGISTRY if EvidenceKind.POSTGRES not in load_check(c).meta.needs)
+# Live checks' examples are SQL, settings and endpoint configs; tests/test_postgres.py,
+# tests/test_elevation.py and tests/test_tls.py run them against real servers.
+LIVE = {EvidenceKind.POSTGRES, EvidenceKind.TLS}
+FILE_CHECKS = sorted(c for c in REGISTRY if not LIVE & set(load_check(c).meta.needs))
 
 
 @pytest.mark.parametrize("check_id", FILE_CHECKS)

@@ -131,6 +131,21 @@ class TlsEvidence:
         return {"endpoints": rows}
 
 
+def _certificate_row(facts: EndpointFacts) -> dict[str, object] | None:
+    cert = facts.certificate
+    if cert is None:
+        return None
+    return {
+        "subject": cert.subject,
+        "issuer": cert.issuer,
+        "names": list(cert.names),
+        "key": f"{cert.key_type} {cert.key_bits}",
+        "signature_hash": cert.signature_algorithm,
+        "not_after": cert.not_after,
+        "self_signed": cert.self_signed,
+    }
+
+
 def weak_cipher(name: str) -> str | None:
     """Why a TLS 1.2 suite is weak, or None."""
     upper = name.upper()
