@@ -27,7 +27,7 @@ def test_exit_codes() -> None:
     assert run_cli("scan", str(HARDENED), "-q").exit_code == 0
     assert (
         run_cli(
-            "scan", str(INSECURE), "--fail-on", "critical", "--ignore", "SI1-002,SI1-004"
+            "scan", str(INSECURE), "--fail-on", "critical", "--ignore", "SI1-002,SI1-004,CR1-003"
         ).exit_code
         == 0
     )

@@ -52,7 +52,7 @@ def test_pyproject_tool_table_is_read(tmp_path: Path) -> None:
         tmp_path,
         {
             **ROOT_DOCKERFILE,
-            "pyproject.toml": "[project]\nname='x'\n[tool.seawall]\nselect = ['SC-2']\n",
+            "pyproject.toml": "[project]\nname='x'\n[tool.seawall]\nselect = ['SC2-001']\n",
         },
     )
     _, report = scan_json(root)
@@ -66,7 +66,7 @@ def test_seawall_toml_wins_over_pyproject(tmp_path: Path) -> None:
         {
             **ROOT_DOCKERFILE,
             "pyproject.toml": "[tool.seawall]\nselect = ['SC-2']\n",
-            "seawall.toml": "select = ['CR-1']\n",
+            "seawall.toml": "select = ['CR1-001']\n",
         },
     )
     _, report = scan_json(root)
@@ -85,9 +85,9 @@ def test_explicit_config_file(tmp_path: Path) -> None:
 def test_select_and_ignore_by_check_or_control(tmp_path: Path) -> None:
     root = write_tree(tmp_path, ROOT_DOCKERFILE)
     _, report = scan_json(root, "--select", "CR-1,SC1-001")
-    assert {f["check"] for f in report["findings"]} == {"CR1-001", "SC1-001"}
+    assert {f["check"] for f in report["findings"]} == {"CR1-001", "CR1-009", "SC1-001"}
     _, report = scan_json(root, "--ignore", "SI-1", "--ignore", "SC1-001")
-    assert {f["check"] for f in report["findings"]} == {"CR1-001", "SC2-001"}
+    assert {f["check"] for f in report["findings"]} == {"CR1-001", "CR1-009", "SC2-001"}
     statuses = {c["id"]: c for c in report["controls"]}
     assert statuses["SI-1"]["status"] == "not-evidenced"
     assert "not selected" in statuses["SI-1"]["summary"]

@@ -25,7 +25,7 @@ def broken_check(monkeypatch: pytest.MonkeyPatch) -> str:
 
 def test_a_check_that_raises_becomes_an_error_result(tmp_path: Path, broken_check: str) -> None:
     root = write_tree(tmp_path, {"Dockerfile": "FROM alpine\nUSER app\n"})
-    report = _engine.run_scan(str(root), Config(select=("CR-1",)))
+    report = _engine.run_scan(str(root), Config(select=("CR1-001", "CR1-900")))
     cr1 = next(c for c in report.controls if c.control_id == "CR-1")
     assert cr1.status is ControlStatus.ERROR
     assert "ValueError: boom in check" in report.errors[0].message
@@ -79,7 +79,7 @@ def test_partial_when_some_checks_lack_evidence(tmp_path: Path) -> None:
     status = {c.control_id: c for c in report.controls}
     assert status["SI-1"].status is ControlStatus.PASS
     assert status["CR-1"].status is ControlStatus.NOT_EVIDENCED
-    assert status["CR-1"].missing_evidence == ("no Dockerfile found",)
+    assert "no Dockerfile found" in status["CR-1"].missing_evidence
     assert status["SI-1"].evidenced_clauses == ("No secrets anywhere in Git history.",)
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from conftest import HARDENED, INSECURE, scan_json, statuses
 
-CHECKED_CONTROLS = {"SI-1", "CR-1", "SC-1", "SC-2"}
+CHECKED_CONTROLS = {"SI-1", "SI-3", "CR-1", "CR-2", "SC-1", "SC-2", "MI-3"}
+
+
+FOUNDATION_CHECKS = {"SI1-001", "SI1-002", "SI1-003", "SI1-004", "CR1-001", "SC1-001", "SC2-001"}
 
 
 def test_insecure_example_fails_the_checked_controls() -> None:
@@ -12,7 +15,7 @@ def test_insecure_example_fails_the_checked_controls() -> None:
     assert code == 1
     status = statuses(report)
     assert {c for c, s in status.items() if s == "fail"} == CHECKED_CONTROLS
-    found = {(f["check"], f["path"]) for f in report["findings"]}
+    found = {(f["check"], f["path"]) for f in report["findings"] if f["check"] in FOUNDATION_CHECKS}
     assert found == {
         ("SI1-001", ".env"),
         ("SI1-002", "deploy/tls/warehouse.key"),

@@ -69,6 +69,8 @@ class EvidenceKind(StrEnum):
     SECRETS = "secrets"
     POSTGRES = "postgres"
     TLS = "tls"
+    KUBERNETES = "kubernetes"
+    GITLAB_CI = "gitlab-ci"
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,11 @@ def main() -> None:
 @click.option("--since", metavar="REV", help="Limit the history scan to commits after REV.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the local result cache.")
 @click.option(
+    "--k8s-rendered",
+    metavar="FILE|-",
+    help="Also read rendered Helm/Kustomize manifests from FILE or standard input.",
+)
+@click.option(
     "-q",
     "--quiet",
     is_flag=True,
@@ -149,6 +154,7 @@ def scan(
     history: bool | None,
     since: str | None,
     no_cache: bool,
+    k8s_rendered: str | None,
     quiet: bool,
 ) -> None:
     """Scan a platform repository at PATH and report every control's status."""
@@ -174,6 +180,7 @@ def scan(
             history=history,
             since=since,
             use_cache=not no_cache,
+            k8s_rendered=k8s_rendered,
         )
     _emit(report, fmt, output, quiet)
     threshold = Severity(fail_on) if fail_on else config.fail_on

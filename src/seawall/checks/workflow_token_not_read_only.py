@@ -112,7 +112,7 @@ def _violations(workflow: Workflow) -> list[Violation]:
 
 def run(evidence: Evidence) -> CheckOutcome:
     """Flag missing, write-all and write-granting top-level permissions, and write-all jobs."""
-    workflows: tuple[Workflow, ...] = evidence[EvidenceKind.GITHUB_WORKFLOWS]
+    workflows = tuple(w for w in evidence[EvidenceKind.GITHUB_WORKFLOWS] if not w.is_action)
     violations = tuple(v for w in workflows for v in _violations(w))
     return CheckOutcome(
         violations,

@@ -71,6 +71,8 @@ COLLECTORS: dict[EvidenceKind, str] = {
     EvidenceKind.SECRETS: "seawall.collectors.secrets",
     EvidenceKind.POSTGRES: "seawall.collectors.postgres",
     EvidenceKind.TLS: "seawall.collectors.tls",
+    EvidenceKind.KUBERNETES: "seawall.collectors.kubernetes",
+    EvidenceKind.GITLAB_CI: "seawall.collectors.gitlab",
 }
 
 

@@ -31,3 +31,4 @@ class ScanOptions:
     secrets: SecretsOptions = field(default_factory=SecretsOptions)
     postgres: tuple[Any, ...] = ()  # PgTarget values; typed loosely to keep psycopg imports lazy
     tls: tuple[Any, ...] = ()  # TlsEndpoint values
+    k8s_rendered: str | None = None  # a file of rendered manifests, or "-" for stdin
