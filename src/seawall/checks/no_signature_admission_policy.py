@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from seawall._model import CheckMeta, EvidenceKind, Severity
 from seawall.checks._api import CheckOutcome, Evidence, Violation
 from seawall.checks._k8s import NO_WORKLOADS, deployment
@@ -35,18 +33,33 @@ META = CheckMeta(
 _ANY = {".*", "*", "^.*$", ".+"}
 
 
+_NODE_LIMIT = 20_000  # YAML aliases share nodes; walking them must stay bounded
+
+
+def _walk(body: object) -> list[object]:
+    seen: set[int] = set()
+    nodes: list[object] = []
+    stack = [body]
+    while stack and len(nodes) < _NODE_LIMIT:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        nodes.append(item)
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return nodes
+
+
 def _identities(body: object) -> list[dict[str, object]]:
     found: list[dict[str, object]] = []
-    stack = [body]
-    while stack:
-        item = stack.pop()
+    for item in _walk(body):
         if isinstance(item, dict):
             for key, value in item.items():
                 if key in ("identities", "subjects", "attestors") and isinstance(value, list):
                     found.extend(v for v in value if isinstance(v, dict))
-                stack.append(value)
-        elif isinstance(item, list):
-            stack.extend(item)
     return found
 
 
@@ -58,7 +71,7 @@ def run(evidence: Evidence) -> CheckOutcome:
     kyverno = [
         o
         for o in kubernetes.of_kind("ClusterPolicy", "Policy")
-        if "verifyImages" in json.dumps(o.body, default=str)
+        if any(isinstance(n, dict) and "verifyImages" in n for n in _walk(o.body))
     ]
     sigstore = kubernetes.of_kind("ClusterImagePolicy")
     violations = []
