@@ -83,6 +83,7 @@ class KubernetesEvidence:
 
     objects: tuple[K8sObject, ...]
     workloads: tuple[Workload, ...]
+    notes: tuple[str, ...] = ()
 
     def of_kind(self, *kinds: str) -> list[K8sObject]:
         """Objects of these kinds."""
@@ -216,7 +217,16 @@ def collect(context: CollectContext) -> Collected:
             issues.append(
                 CollectorIssue(rendered, f"cannot read rendered manifests: {exc.strerror}")
             )
+    charts = {
+        posixpath.dirname(f.path)
+        for f in context.tree.files
+        if posixpath.basename(f.path) == "Chart.yaml"
+    }
+    templates: list[str] = []
     for path, text, problem in sources:
+        if text is not None and "{{" in text and _in_chart(path, charts):
+            templates.append(path)  # Go templates are not YAML until helm renders them
+            continue
         if text is None:
             if problem and problem != "binary file":
                 issues.append(CollectorIssue(path, f"manifest not read: {problem}"))
@@ -231,12 +241,35 @@ def collect(context: CollectContext) -> Collected:
         namespace = namespaces.get(posixpath.dirname(path), "default")
         objects.extend(_objects(path, documents, namespace))
     workloads = []
+    partial: list[str] = []
     for obj in objects:
         if obj.kind not in WORKLOAD_KINDS:
             continue
         pod, labels = pod_spec(obj.kind, obj.body)
         if pod is None:
-            issues.append(CollectorIssue(obj.path, f"{obj.ref} has no pod spec", obj.line))
+            partial.append(obj.path)  # a kustomize patch or overlay fragment, not a full object
             continue
         workloads.append(Workload(obj, pod, labels, _containers(pod)))
-    return Collected(KubernetesEvidence(tuple(objects), tuple(workloads)), tuple(issues))
+    notes: list[str] = []
+    if templates:
+        notes.append(
+            f"{len(templates)} Helm template file(s) not scanned (e.g. {templates[0]}): "
+            "render them with `helm template … > rendered.yaml` and pass --k8s-rendered rendered.yaml"
+        )
+    if partial:
+        notes.append(
+            f"{len(partial)} workload object(s) without a pod spec skipped as patches "
+            f"(e.g. {partial[0]})"
+        )
+    return Collected(
+        KubernetesEvidence(tuple(objects), tuple(workloads), tuple(notes)), tuple(issues)
+    )
+
+
+def _in_chart(path: str, charts: set[str]) -> bool:
+    directory = posixpath.dirname(path)
+    while directory:
+        if directory in charts:
+            return True
+        directory = posixpath.dirname(directory)
+    return "" in charts or "/templates/" in f"/{path}"
