@@ -254,7 +254,7 @@ def collect(context: CollectContext) -> Collected:
     if templates:
         notes.append(
             f"{len(templates)} Helm template file(s) not scanned (e.g. {templates[0]}): "
-            "render them with `helm template … > rendered.yaml` and pass --k8s-rendered rendered.yaml"
+            "render them with `helm template … > out.yaml` and pass --k8s-rendered out.yaml"
         )
     if partial:
         notes.append(
