@@ -16,7 +16,7 @@ from typing import Any
 from seawall._errors import ConfigError
 from seawall._model import Severity
 from seawall.catalog import CONTROL_IDS
-from seawall.checks import REGISTRY, load_check
+from seawall.checks import REGISTRY, control_of
 from seawall.collectors._files import DEFAULT_MAX_FILE_SIZE, Environment
 
 __all__ = [
@@ -382,7 +382,7 @@ def resolve_selection(
     ignored = set(ignore) | set(config.ignore)
     result = []
     for check_id in sorted(REGISTRY):
-        control = load_check(check_id).meta.control
+        control = control_of(check_id)
         if chosen and check_id not in chosen and control not in chosen:
             continue
         if check_id in ignored or control in ignored:

@@ -38,7 +38,7 @@ from seawall._model import (
 )
 from seawall._suppress import apply_suppressions, find_directives
 from seawall.catalog import load_catalog
-from seawall.checks import REGISTRY, LoadedCheck, load_check
+from seawall.checks import REGISTRY, LoadedCheck, control_of, load_check
 from seawall.checks._api import CheckOutcome, Evidence, Violation
 from seawall.collectors import CollectContext, Collected, CollectorIssue, run_collector
 from seawall.collectors._files import walk_tree
@@ -171,7 +171,7 @@ def _control_results(
     errors: list[ScanError],
 ) -> tuple[ControlResult, ...]:
     results = []
-    controls_with_checks = {load_check(check_id).meta.control for check_id in REGISTRY}
+    controls_with_checks = {control_of(check_id) for check_id in REGISTRY}
     for control in load_catalog():
         mine = [c for c in checks if c.meta.control == control.id]
         own_findings = tuple(f for f in findings if f.control_id == control.id)

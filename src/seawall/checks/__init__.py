@@ -14,7 +14,7 @@ from functools import cache
 from seawall._model import CheckMeta
 from seawall.checks._api import CheckOutcome, Evidence
 
-__all__ = ["REGISTRY", "LoadedCheck", "all_checks", "load_check"]
+__all__ = ["REGISTRY", "LoadedCheck", "all_checks", "control_of", "load_check"]
 
 REGISTRY: dict[str, str] = {
     "SI1-001": "seawall.checks.env_file_committed",
@@ -80,6 +80,16 @@ class LoadedCheck:
     run: Callable[[Evidence], CheckOutcome]
 
 
+def control_of(check_id: str) -> str:
+    """The control a check belongs to, from its id (``CR1-004`` -> ``CR-1``), without importing it.
+
+    Check ids are the control id without its dash, a dash and a number; load_check
+    enforces that the module's metadata agrees.
+    """
+    prefix = check_id.split("-", 1)[0]
+    return f"{prefix[:-1]}-{prefix[-1]}"
+
+
 @cache
 def load_check(check_id: str) -> LoadedCheck:
     """Import one check's module; KeyError for an unknown id."""
@@ -87,6 +97,8 @@ def load_check(check_id: str) -> LoadedCheck:
     meta: CheckMeta = module.META
     if meta.id != check_id:
         raise RuntimeError(f"{REGISTRY[check_id]} declares id {meta.id}, registered as {check_id}")
+    if meta.control != control_of(check_id):
+        raise RuntimeError(f"{check_id} belongs to {meta.control}, but its id says {control_of(check_id)}")
     return LoadedCheck(meta, module.run)
 
 

@@ -246,6 +246,8 @@ def collect(context: CollectContext) -> Collected:
     targets: tuple[PgTarget, ...] = context.options.postgres
     snapshots: list[PgSnapshot] = []
     issues: list[CollectorIssue] = []
+    if not targets:
+        return Collected(PostgresEvidence((), 0))
     try:
         import psycopg  # noqa: F401 - only to say clearly when the extra is missing
     except ImportError:
