@@ -12,7 +12,6 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +87,8 @@ def _run_checks(
     total = sum(_evidence_size(e) for _, e in inputs)
     runs: list[_CheckRun] = []
     if jobs > 1 and len(inputs) > 1 and total >= _PARALLEL_THRESHOLD:
+        from concurrent.futures import ProcessPoolExecutor  # only big scans pay for the import
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(_run_check_in_worker, cid, ev) for cid, ev in inputs]
             for done, future in enumerate(futures, start=1):

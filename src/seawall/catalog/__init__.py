@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from seawall._errors import CatalogError
@@ -72,7 +72,8 @@ def parse_catalog(text: str) -> tuple[Control, ...]:
 @cache
 def load_catalog() -> tuple[Control, ...]:
     """The controls in baseline order (validated once, then cached)."""
-    text = resources.files(__package__).joinpath("controls.toml").read_text("utf-8")
+    # A plain path beside this module: importlib.resources costs ~20 ms of imports.
+    text = (Path(__file__).parent / "controls.toml").read_text("utf-8")
     return parse_catalog(text)
 
 

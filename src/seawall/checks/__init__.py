@@ -98,7 +98,9 @@ def load_check(check_id: str) -> LoadedCheck:
     if meta.id != check_id:
         raise RuntimeError(f"{REGISTRY[check_id]} declares id {meta.id}, registered as {check_id}")
     if meta.control != control_of(check_id):
-        raise RuntimeError(f"{check_id} belongs to {meta.control}, but its id says {control_of(check_id)}")
+        raise RuntimeError(
+            f"{check_id} belongs to {meta.control}, but its id says {control_of(check_id)}"
+        )
     return LoadedCheck(meta, module.run)
 
 

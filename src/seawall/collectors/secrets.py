@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -286,7 +285,9 @@ class _Run:
     def key(self, oid: str, path: str) -> str:
         return f"{oid}:{self.key_suffix}:{_path_class(path)}"
 
-    def _pool(self) -> ProcessPoolExecutor:
+    def _pool(self) -> Any:
+        from concurrent.futures import ProcessPoolExecutor
+
         return ProcessPoolExecutor(
             max_workers=self.options.jobs,
             initializer=_worker_init,

@@ -7,7 +7,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from seawall._errors import CatalogError
@@ -15,6 +15,7 @@ from seawall._model import Severity
 
 __all__ = ["SecretRule", "load_rules", "parse_rules", "rule_pack_hash"]
 
+_HERE = Path(__file__).parent
 _REQUIRED = {"id", "description"}
 _OPTIONAL = {
     "regex",
@@ -128,7 +129,7 @@ def parse_rules(text: str) -> tuple[SecretRule, ...]:
 
 
 def _pack_text() -> str:
-    return resources.files(__package__).joinpath("secret_rules.toml").read_text("utf-8")
+    return (_HERE / "secret_rules.toml").read_text("utf-8")
 
 
 @cache
@@ -146,7 +147,6 @@ _DETECTION_MODULES = ("_rules.py", "_validators.py", "_values.py", "secrets.py")
 def rule_pack_hash() -> str:
     """Identifies the rule pack and the detection code; part of every cache key."""
     digest = hashlib.sha256(_pack_text().encode("utf-8"))
-    package = resources.files(__package__)
     for name in _DETECTION_MODULES:
-        digest.update(package.joinpath(name).read_bytes())
+        digest.update((_HERE / name).read_bytes())
     return digest.hexdigest()[:16]
