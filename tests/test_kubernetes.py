@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from conftest import scan_json, write_tree
+
 from seawall.cli import main
 
 CRONJOB = """apiVersion: batch/v1
