@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import HARDENED, INSECURE, scan_json, statuses
 
-CHECKED_CONTROLS = {"SI-1", "SI-3", "CR-1", "CR-2", "SC-1", "SC-2", "MI-3"}
+CHECKED_CONTROLS = {"SI-1", "SI-3", "CR-1", "CR-2", "SC-1", "SC-2", "MI-3", "ED-2", "CP-2"}
 
 
 FOUNDATION_CHECKS = {"SI1-001", "SI1-002", "SI1-003", "SI1-004", "CR1-001", "SC1-001", "SC2-001"}
@@ -30,6 +30,19 @@ def test_insecure_example_fails_the_checked_controls() -> None:
         ("SI1-004", "deploy/tls/warehouse.key"),
         ("SI1-004", "logs/etl-2026-11-20.log"),
         ("SI1-004", "terraform/main.tf"),
+    }
+    pii = {
+        (f["check"], f["message"].split(" holds ")[0])
+        for f in report["findings"]
+        if f["check"] in ("ED2-002", "CP2-001")
+    }
+    assert {column for _, column in pii} == {
+        "non-prod data: column name",
+        "non-prod data: column phone",
+        "non-prod data: column card_number",
+        "prod-like data in non-prod: column name",
+        "prod-like data in non-prod: column phone",
+        "prod-like data in non-prod: column card_number",
     }
     assert not report["errors"]
 

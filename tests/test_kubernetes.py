@@ -44,15 +44,28 @@ def test_cronjob_init_containers_and_pod_level_merge(tmp_path: Path) -> None:
 
 def test_list_kind_and_kustomize_namespace(tmp_path: Path) -> None:
     items = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n  spec:\n    containers: [{name: c, image: nginx}]\n"
-    root = write_tree(tmp_path, {"app/pods.yaml": items, "app/kustomization.yaml": "namespace: shop\nresources: [pods.yaml]\n"})
+    root = write_tree(
+        tmp_path,
+        {
+            "app/pods.yaml": items,
+            "app/kustomization.yaml": "namespace: shop\nresources: [pods.yaml]\n",
+        },
+    )
     _, report = scan_json(root, "--select", "SI3-002")
     [finding] = report["findings"]
-    assert "namespace shop" in finding["message"] and "workloads no policy selects: a" in finding["message"]
+    assert (
+        "namespace shop" in finding["message"]
+        and "workloads no policy selects: a" in finding["message"]
+    )
 
 
 def test_rendered_manifests_from_stdin(tmp_path: Path) -> None:
     rendered = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: from-helm, namespace: web}\nspec:\n  containers: [{name: c, image: nginx}]\n"
-    result = CliRunner().invoke(main, ["scan", str(tmp_path), "--k8s-rendered", "-", "--format", "json", "--select", "CR1-004"], input=rendered)
+    result = CliRunner().invoke(
+        main,
+        ["scan", str(tmp_path), "--k8s-rendered", "-", "--format", "json", "--select", "CR1-004"],
+        input=rendered,
+    )
     report = json.loads(result.stdout)
     [finding] = report["findings"]
     assert finding["resource"] == "Pod/web/from-helm" and finding["path"] is None
@@ -73,10 +86,21 @@ def test_non_kubernetes_yaml_is_skipped_and_malformed_manifests_are_errors(tmp_p
 
 
 def test_alias_bomb_is_bounded(tmp_path: Path) -> None:
-    lines = ["apiVersion: v1", "kind: ConfigMap", "metadata: {name: lol}", 'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines = [
+        "apiVersion: v1",
+        "kind: ConfigMap",
+        "metadata: {name: lol}",
+        'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ]
     for i in range(1, 10):
         lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
-    root = write_tree(tmp_path, {"k8s/bomb.yaml": "\n".join(lines) + "\n", "k8s/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx}]\n"})
+    root = write_tree(
+        tmp_path,
+        {
+            "k8s/bomb.yaml": "\n".join(lines) + "\n",
+            "k8s/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx}]\n",
+        },
+    )
     started = time.monotonic()
     _, report = scan_json(root, "--select", "CR1-004,SI2-002,SC1-005")
     assert time.monotonic() - started < 30  # shared references, never expanded

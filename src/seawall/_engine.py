@@ -293,6 +293,8 @@ def run_scan(
     staged: bool = False,
     use_cache: bool = True,
     k8s_rendered: str | None = None,
+    pii_files: tuple[str, ...] = (),
+    pii_sample: int | None = None,
 ) -> Report:
     """Scan a platform repository and return the report (ConfigError for bad input)."""
     started = time.perf_counter()
@@ -315,6 +317,8 @@ def run_scan(
     settings = config.secrets
     options = ScanOptions(
         k8s_rendered=k8s_rendered,
+        pii_files=pii_files,
+        pii_sample=pii_sample,
         postgres=_pg_targets(config),
         tls=_tls_targets(config),
         secrets=SecretsOptions(

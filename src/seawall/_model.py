@@ -71,6 +71,7 @@ class EvidenceKind(StrEnum):
     TLS = "tls"
     KUBERNETES = "kubernetes"
     GITLAB_CI = "gitlab-ci"
+    PII = "pii"
 
 
 @dataclass(frozen=True)

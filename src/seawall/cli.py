@@ -438,6 +438,78 @@ def tls(
     _exit(report, Severity(fail_on), True)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    help="Scan a systematic sample of about N records per file.",
+)
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to FILE.",
+)
+@click.option("--fail-on", type=click.Choice(_SEVERITIES), default="high", show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="Only the findings and the summary line.")
+@_guarded
+def pii(
+    paths: tuple[str, ...],
+    sample: int | None,
+    fmt: str,
+    output: str | None,
+    fail_on: str,
+    quiet: bool,
+) -> None:
+    """Find unmasked PII in data files: files, folders or globs.
+
+    Reads CSV, TSV, JSON lines, JSON arrays of objects and Parquet.
+    """
+    import dataclasses
+    import glob
+    import tempfile
+
+    from seawall._config import Config
+    from seawall._engine import run_scan
+    from seawall._errors import ConfigError
+    from seawall._model import Severity
+
+    suffixes = (".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet")
+    files: list[str] = []
+    for pattern in paths:
+        matches = glob.glob(pattern, recursive=True) or (
+            [pattern] if os.path.exists(pattern) else []
+        )
+        if not matches:
+            raise ConfigError(f"no such file, folder or glob match: {pattern}")
+        for match in matches:
+            if os.path.isdir(match):
+                for folder, _dirs, names in os.walk(match):
+                    files.extend(
+                        os.path.join(folder, n)
+                        for n in sorted(names)
+                        if n.lower().endswith(suffixes)
+                    )
+            else:
+                files.append(match)
+    config = Config(select=("ED2-002",))
+    with tempfile.TemporaryDirectory() as empty:
+        report = run_scan(
+            empty,
+            config,
+            use_cache=False,
+            pii_files=tuple(os.path.abspath(f) for f in files),
+            pii_sample=sample,
+        )
+    report = dataclasses.replace(
+        report, root="pii", controls=tuple(c for c in report.controls if c.control_id == "ED-2")
+    )
+    _emit(report, fmt, output, quiet)
+    _exit(report, Severity(fail_on), True)
+
+
 @main.group()
 def elevate() -> None:
     """Time-boxed admin elevation for PostgreSQL roles, with an append-only audit trail."""

@@ -66,6 +66,9 @@ REGISTRY: dict[str, str] = {
     "SC2-004": "seawall.checks.expression_injection_in_run",
     "SC2-005": "seawall.checks.self_hosted_runner_on_public_trigger",
     "SC2-006": "seawall.checks.gitlab_prod_job_unprotected",
+    # PII in non-prod data
+    "ED2-002": "seawall.checks.pii_unmasked_in_non_prod",
+    "CP2-001": "seawall.checks.prod_data_in_non_prod",
     # Live TLS endpoints
     "ED1-002": "seawall.checks.tls_grade_below_required",
     "ED1-003": "seawall.checks.tls_certificate_expiring",

@@ -73,6 +73,7 @@ COLLECTORS: dict[EvidenceKind, str] = {
     EvidenceKind.TLS: "seawall.collectors.tls",
     EvidenceKind.KUBERNETES: "seawall.collectors.kubernetes",
     EvidenceKind.GITLAB_CI: "seawall.collectors.gitlab",
+    EvidenceKind.PII: "seawall.collectors.data_pii",
 }
 
 

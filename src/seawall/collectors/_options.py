@@ -32,3 +32,5 @@ class ScanOptions:
     postgres: tuple[Any, ...] = ()  # PgTarget values; typed loosely to keep psycopg imports lazy
     tls: tuple[Any, ...] = ()  # TlsEndpoint values
     k8s_rendered: str | None = None  # a file of rendered manifests, or "-" for stdin
+    pii_files: tuple[str, ...] = ()  # `seawall pii`: these files instead of non-prod tree files
+    pii_sample: int | None = None

@@ -1,0 +1,309 @@
+"""PII detectors: candidate patterns, validators, masked and test values, column context.
+
+Each detector has a candidate regex (RE2 syntax, so it runs vectorised inside
+Arrow) and a validator run only on candidates: Luhn and brand ranges for
+cards, mod-97 and per-country lengths for IBANs, area/group/serial rules for
+SSNs, ``phonenumbers.is_possible_number`` for phones (possible, not assigned:
+valid-but-unassigned ranges are still personal numbers). Values that are
+masked (``****1234``, ``[REDACTED…]``, tokens, hashes) are never counted;
+well-known test values are counted apart as test data. A column's name raises
+or lowers confidence: nine digits are an SSN only in a column named for one,
+never in ``order_id``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["DETECTORS", "PiiDetector", "classify_value", "column_hint", "is_masked"]
+
+_DIGITS = re.compile(r"\D")
+
+
+def luhn(number: str) -> bool:
+    """The Luhn checksum over the digits of ``number``."""
+    digits = [int(d) for d in number]
+    total = 0
+    for index, digit in enumerate(reversed(digits)):
+        if index % 2:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+_CARD_PREFIXES = (
+    (re.compile(r"^4"), (13, 16, 19)),  # Visa
+    (re.compile(r"^(?:5[1-5]|222[1-9]|22[3-9]\d|2[3-6]\d\d|27[01]\d|2720)"), (16,)),  # Mastercard
+    (re.compile(r"^3[47]"), (15,)),  # Amex
+    (re.compile(r"^(?:6011|65|64[4-9])"), (16, 17, 18, 19)),  # Discover
+    (re.compile(r"^35(?:2[89]|[3-8]\d)"), (16, 17, 18, 19)),  # JCB
+    (re.compile(r"^3(?:0[0-5]|[68])"), (14, 15, 16, 17, 18, 19)),  # Diners
+    (re.compile(r"^62"), (16, 17, 18, 19)),  # UnionPay
+    (re.compile(r"^(?:5[0678]|6[0-9])"), (12, 13, 14, 15, 16, 17, 18, 19)),  # Maestro
+)
+TEST_CARDS = frozenset(
+    {"4111111111111111", "4242424242424242", "4012888888881881", "5555555555554444", "5105105105105100",
+     "378282246310005", "371449635398431", "6011111111111117", "3530111333300000", "30569309025904",
+     "4000056655665556", "2223003122003222"}
+)  # fmt: skip
+
+
+def valid_card(value: str) -> bool:
+    """12-19 digits in any grouping, a major brand's range and length, and Luhn."""
+    digits = _DIGITS.sub("", value)
+    if digits in TEST_CARDS:
+        return True  # valid, and then reported as a well-known test value
+    if not 12 <= len(digits) <= 19 or len(set(digits)) < 3:
+        return False
+    brand = any(p.match(digits) and len(digits) in lengths for p, lengths in _CARD_PREFIXES)
+    return brand and luhn(digits)
+
+
+def valid_ssn(value: str) -> bool:
+    """US SSN area/group/serial rules (no 000, 666 or 9xx area; no 00 group; no 0000 serial)."""
+    digits = _DIGITS.sub("", value)
+    if len(digits) != 9:
+        return False
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def valid_itin(value: str) -> bool:
+    """US ITIN: 9xx, then group 50-65, 70-88, 90-92 or 94-99."""
+    digits = _DIGITS.sub("", value)
+    if len(digits) != 9 or digits[0] != "9":
+        return False
+    group = int(digits[3:5])
+    return 50 <= group <= 65 or 70 <= group <= 88 or 90 <= group <= 92 or 94 <= group <= 99
+
+
+TEST_SSNS = frozenset({"078051120", "219099999", "123456789"})
+
+_IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29, "CH": 21,
+    "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18,
+    "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28,
+    "IE": 22, "IL": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LI": 21, "LT": 20,
+    "LU": 20, "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18,
+    "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24, "SE": 24,
+    "SI": 19, "SK": 24, "SM": 27, "TN": 24, "TR": 26, "UA": 29, "VG": 24, "XK": 20,
+}  # fmt: skip
+
+
+def valid_iban(value: str) -> bool:
+    """Country length and the ISO 13616 mod-97 check."""
+    iban = re.sub(r"\s", "", value).upper()
+    if _IBAN_LENGTHS.get(iban[:2]) != len(iban) or not iban[2:4].isdigit():
+        return False
+    rearranged = iban[4:] + iban[:4]
+    number = "".join(str(int(ch, 36)) for ch in rearranged)
+    return int(number) % 97 == 1
+
+
+def valid_nino(value: str) -> bool:
+    """UK National Insurance number prefix rules."""
+    compact = re.sub(r"\s", "", value).upper()
+    return bool(re.fullmatch(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]", compact)) and compact[:2] not in {
+        "BG", "GB", "NK", "KN", "TN", "NT", "ZZ"}  # fmt: skip
+
+
+def valid_sin(value: str) -> bool:
+    """Canadian SIN: nine digits, Luhn, not starting with 0 or 8."""
+    digits = _DIGITS.sub("", value)
+    return len(digits) == 9 and digits[0] not in "08" and luhn(digits)
+
+
+def valid_phone(value: str) -> bool:
+    """A possible number (E.164 or a national format of US, GB, DE, FR, IN, BR)."""
+    import phonenumbers
+
+    digits = _DIGITS.sub("", value)
+    if not 7 <= len(digits) <= 15:
+        return False
+    regions = (None,) if value.strip().startswith("+") else ("US", "GB", "DE", "FR", "IN", "BR")
+    for region in regions:
+        try:
+            number = phonenumbers.parse(value, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_possible_number(number):
+            return True
+    return False
+
+
+def valid_ip(value: str) -> bool:
+    """A public-looking IPv4/IPv6 address (loopback, private and documentation ranges are not PII)."""
+    try:
+        address = ipaddress.ip_address(value.strip("[]"))
+    except ValueError:
+        return False
+    return not (
+        address.is_private
+        or address.is_loopback
+        or address.is_reserved
+        or address.is_unspecified
+        or address.is_multicast
+    )
+
+
+_NAME_WORDS = frozenset(
+    "james mary john patricia robert jennifer michael linda william elizabeth david barbara richard susan joseph "
+    "jessica thomas sarah charles karen christopher nancy daniel lisa matthew betty anthony margaret mark sandra "
+    "donald ashley steven kimberly paul emily andrew donna joshua michelle kenneth carol kevin amanda brian melissa "
+    "george deborah edward stephanie ronald rebecca timothy sharon jason laura jeffrey cynthia ryan kathleen jacob "
+    "amy gary shirley nicholas angela eric helen jonathan anna stephen brenda larry pamela justin nicole scott emma "
+    "jane doe smith johnson williams brown jones garcia miller davis rodriguez martinez hernandez lopez gonzalez "
+    "wilson anderson taylor moore jackson martin lee perez thompson white harris sanchez clark ramirez lewis "
+    "robinson walker young allen king wright scott torres nguyen hill flores green adams nelson baker hall rivera "
+    "campbell mitchell carter roberts muller schmidt schneider fischer weber meyer wagner becker dupont durand "
+    "bernard petit moreau singh kumar sharma patel silva santos oliveira souza roe".split()
+)
+
+
+def valid_name(value: str) -> bool:
+    """Two or three capitalised words, at least one a known first name or surname."""
+    words = value.strip().split()
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w.isalpha() for w in words):
+        return False
+    return any(w.lower() in _NAME_WORDS for w in words)
+
+
+@dataclass(frozen=True)
+class PiiDetector:
+    """One PII type: a candidate regex (RE2), a validator, and the column names that imply it."""
+
+    type: str
+    candidate: str
+    validate: Callable[[str], bool]
+    column: re.Pattern[str] | None = None  # names that make the type likely
+    needs_column: bool = False  # only inside a column named for it
+
+
+def _COL(pattern: str) -> re.Pattern[str]:  # noqa: N802 - reads as a table column below
+    return re.compile(pattern, re.IGNORECASE)
+
+
+DETECTORS: tuple[PiiDetector, ...] = (
+    PiiDetector(
+        "email",
+        r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}",
+        lambda v: True,
+        _COL(r"e.?mail"),
+    ),
+    PiiDetector("card", r"(?:\d[ \-]?){11,18}\d", valid_card, _COL(r"card|pan\b|cc_?num|credit")),
+    PiiDetector("ssn", r"\d{3}-\d{2}-\d{4}", valid_ssn, _COL(r"ssn|social")),
+    PiiDetector("ssn", r"^\d{9}$", valid_ssn, _COL(r"ssn|social_sec"), needs_column=True),
+    PiiDetector(
+        "itin", r"9\d{2}-?\d{2}-?\d{4}", valid_itin, _COL(r"itin|tax_?id|tin\b"), needs_column=True
+    ),
+    PiiDetector(
+        "iban", r"[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}", valid_iban, _COL(r"iban|account")
+    ),
+    PiiDetector(
+        "uk-nino",
+        r"[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]",
+        valid_nino,
+        _COL(r"nino|national_?ins"),
+    ),
+    PiiDetector(
+        "ca-sin",
+        r"\d{3}[ \-]?\d{3}[ \-]?\d{3}",
+        valid_sin,
+        _COL(r"\bsin\b|social_?ins"),
+        needs_column=True,
+    ),
+    PiiDetector(
+        "phone",
+        r"\+?\(?\d[\d ()./\-]{6,18}\d",
+        valid_phone,
+        _COL(r"phone|mobile|tel|fax|msisdn"),
+        needs_column=True,
+    ),
+    PiiDetector("phone", r"^\+\d[\d ()\-]{7,17}\d$", valid_phone, None),
+    PiiDetector(
+        "ip-address",
+        r"^(?:\d{1,3}\.){3}\d{1,3}$|^[0-9A-Fa-f:]{3,39}$",
+        valid_ip,
+        _COL(r"\bip\b|ip_?addr|client_?addr"),
+        needs_column=True,
+    ),
+    PiiDetector(
+        "mac-address", r"^[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}$", lambda v: True, _COL(r"mac")
+    ),
+    PiiDetector(
+        "date-of-birth",
+        r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$",
+        lambda v: True,
+        _COL(r"dob|birth"),
+        needs_column=True,
+    ),
+    PiiDetector(
+        "passport",
+        r"^[A-Za-z0-9]{6,9}$",
+        lambda v: any(c.isdigit() for c in v),
+        _COL(r"passport"),
+        needs_column=True,
+    ),
+    PiiDetector(
+        "national-id",
+        r"^[A-Za-z0-9\-]{6,20}$",
+        lambda v: any(c.isdigit() for c in v),
+        _COL(r"national_?id|nid\b|id_?card"),
+        needs_column=True,
+    ),
+    PiiDetector(
+        "street-address",
+        r"\d+[A-Za-z]? [A-Za-z][A-Za-z .'\-]+",
+        lambda v: len(v) > 6,
+        _COL(r"address|street|addr_?line"),
+        needs_column=True,
+    ),
+    PiiDetector(
+        "person-name",
+        r"^[A-Z][a-z]+(?: [A-Z][a-z'\-]+){1,2}$",
+        valid_name,
+        _COL(r"(?:^|_)(?:full_?)?name$|first_?name|last_?name|surname|customer$"),
+        needs_column=True,
+    ),
+)
+
+_MASKED = re.compile(
+    r"^\**$|\*{3,}|x{4,}|X{4,}|#{4,}|\[REDACTED[^\]]*\]|^<redacted>$|^(?:tok|sw1|tkn)_[A-Za-z0-9]+|"
+    r"^[0-9a-f]{32}$|^[0-9a-f]{40}$|^[0-9a-f]{64}$|\.invalid$",
+    re.IGNORECASE,
+)
+
+
+def is_masked(value: str) -> bool:
+    """Masked, tokenized, hashed or reserved-domain values are not unmasked PII."""
+    return bool(_MASKED.search(value.strip()))
+
+
+def column_hint(name: str, detector: PiiDetector) -> bool:
+    """True when the column's name implies this detector's type."""
+    return bool(detector.column and detector.column.search(name))
+
+
+def classify_value(value: str, detector: PiiDetector) -> str | None:
+    """'pii', 'test' (a well-known test value) or None for one candidate value."""
+    text = value.strip()
+    if not text or is_masked(text) or not detector.validate(text):
+        return None
+    digits = _DIGITS.sub("", text)
+    if (detector.type == "card" and digits in TEST_CARDS) or (
+        detector.type == "ssn" and digits in TEST_SSNS
+    ):
+        return "test"
+    if detector.type == "email" and _TEST_DOMAIN.search(text):
+        return "test"
+    return "pii"
+
+
+_TEST_DOMAIN = re.compile(
+    r"@(?:[\w.-]+\.)?example\.(?:com|org|net)$|\.test$|\.localhost$", re.IGNORECASE
+)
