@@ -28,10 +28,25 @@ CONTROLS = "CR-1,SI-2,SI-3,CR-2,SC-1,SC-2,MI-3"
 _MAP = [
     ("CR-2", re.compile(r"istio|mtls|mutual tls", re.I)),
     ("SI-3", re.compile(r"network ?polic", re.I)),
-    ("SI-2", re.compile(r"rbac|clusterrole|\brole\b|wildcard|secrets? (?:access|read)|cluster-admin|impersonat|escalat\w* privileges? via", re.I)),
+    (
+        "SI-2",
+        re.compile(
+            r"rbac|clusterrole|\brole\b|wildcard|secrets? (?:access|read)|cluster-admin|impersonat|escalat\w* privileges? via",
+            re.I,
+        ),
+    ),
     ("SC-1", re.compile(r"digest|image tag|:latest|latest tag|pinned|unpinned|sha", re.I)),
-    ("SC-2", re.compile(r"workflow|permission|github_token|pull_request|injection|environment", re.I)),
-    ("CR-1", re.compile(r"root|privileg|capabilit|read.?only|seccomp|apparmor|host ?(?:pid|ipc|network|path|port)|service ?account ?token|security ?context|runasuser|non-?root|user\b|shell|sudo", re.I)),
+    (
+        "SC-2",
+        re.compile(r"workflow|permission|github_token|pull_request|injection|environment", re.I),
+    ),
+    (
+        "CR-1",
+        re.compile(
+            r"root|privileg|capabilit|read.?only|seccomp|apparmor|host ?(?:pid|ipc|network|path|port)|service ?account ?token|security ?context|runasuser|non-?root|user\b|shell|sudo",
+            re.I,
+        ),
+    ),
 ]
 
 
@@ -44,21 +59,51 @@ def _control(title: str) -> str:
 
 def _checkout(source: str, target: Path) -> None:
     subprocess.run(["git", "clone", "-q", "--no-checkout", source, str(target)], check=True)
-    subprocess.run(["git", "-C", str(target), "sparse-checkout", "set", "--no-cone", "/*", "!*.png", "!*.jpg", "!*.jpeg", "!*.gif", "!*.mp4", "!*.pdf", "!*.zip", "!*.tar.gz"], check=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(target),
+            "sparse-checkout",
+            "set",
+            "--no-cone",
+            "/*",
+            "!*.png",
+            "!*.jpg",
+            "!*.jpeg",
+            "!*.gif",
+            "!*.mp4",
+            "!*.pdf",
+            "!*.zip",
+            "!*.tar.gz",
+        ],
+        check=True,
+    )
     subprocess.run(["git", "-C", str(target), "checkout", "-q"], check=False, capture_output=True)
 
 
 def _cpu(command: list[str], output: Path | None = None) -> float:
     with tempfile.NamedTemporaryFile("r") as timing:
-        with (output.open("w") if output else open("/dev/null", "w")) as sink:
-            subprocess.run(["/usr/bin/time", "-o", timing.name, "-f", "%U %S", *command], stdout=sink, stderr=subprocess.DEVNULL, check=False)
+        with output.open("w") if output else open("/dev/null", "w") as sink:
+            subprocess.run(
+                ["/usr/bin/time", "-o", timing.name, "-f", "%U %S", *command],
+                stdout=sink,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
         user, system = timing.read().split()[-2:]
     return float(user) + float(system)
 
 
 def main() -> None:
-    lines = ["CPU seconds (user + system) of the whole process, and failed findings per baseline control.", ""]
-    table = ["| corpus | tool | CPU | vs Trivy | vs Checkov | findings by control |", "|---|---|---:|---:|---:|---|"]
+    lines = [
+        "CPU seconds (user + system) of the whole process, and failed findings per baseline control.",
+        "",
+    ]
+    table = [
+        "| corpus | tool | CPU | vs Trivy | vs Checkov | findings by control |",
+        "|---|---|---:|---:|---:|---|",
+    ]
     notes = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, source in CORPORA.items():
@@ -68,35 +113,103 @@ def main() -> None:
             root = Path(tmp) / name
             _checkout(source, root)
             out = Path(tmp) / f"{name}.json"
-            cpu = {"Seawall": _cpu(["seawall", "scan", str(root), "--no-history", "--no-cache", "--select", CONTROLS, "--format", "json", "-o", str(out)])}
+            cpu = {
+                "Seawall": _cpu(
+                    [
+                        "seawall",
+                        "scan",
+                        str(root),
+                        "--no-history",
+                        "--no-cache",
+                        "--select",
+                        CONTROLS,
+                        "--format",
+                        "json",
+                        "-o",
+                        str(out),
+                    ]
+                )
+            }
             ours = Counter(f["control"] for f in json.loads(out.read_text())["findings"])
             found = {"Seawall": ours}
             trivy_out = Path(tmp) / f"{name}-trivy.json"
-            cpu["Trivy config"] = _cpu([str(VENV / "trivy"), "config", "--skip-check-update", "--quiet", "-f", "json", "-o", str(trivy_out), str(root)])
+            cpu["Trivy config"] = _cpu(
+                [
+                    str(VENV / "trivy"),
+                    "config",
+                    "--skip-check-update",
+                    "--quiet",
+                    "-f",
+                    "json",
+                    "-o",
+                    str(trivy_out),
+                    str(root),
+                ]
+            )
             trivy = json.loads(trivy_out.read_text() or "{}")
-            found["Trivy config"] = Counter(_control(m.get("Title", "")) for r in trivy.get("Results", []) for m in r.get("Misconfigurations") or [])
+            found["Trivy config"] = Counter(
+                _control(m.get("Title", ""))
+                for r in trivy.get("Results", [])
+                for m in r.get("Misconfigurations") or []
+            )
             checkov_out = Path(tmp) / f"{name}-checkov.json"
-            cpu["Checkov"] = _cpu([str(VENV / "checkov"), "-d", str(root), "--quiet", "--compact", "-o", "json", "--framework", "kubernetes,dockerfile,github_actions", "--skip-download"], checkov_out)
+            cpu["Checkov"] = _cpu(
+                [
+                    str(VENV / "checkov"),
+                    "-d",
+                    str(root),
+                    "--quiet",
+                    "--compact",
+                    "-o",
+                    "json",
+                    "--framework",
+                    "kubernetes,dockerfile,github_actions",
+                    "--skip-download",
+                ],
+                checkov_out,
+            )
             reports = json.loads(checkov_out.read_text() or "[]")
             reports = reports if isinstance(reports, list) else [reports]
-            found["Checkov"] = Counter(_control(c.get("check_name", "")) for r in reports for c in r.get("results", {}).get("failed_checks", []))
+            found["Checkov"] = Counter(
+                _control(c.get("check_name", ""))
+                for r in reports
+                for c in r.get("results", {}).get("failed_checks", [])
+            )
             for tool, seconds in cpu.items():
                 by_control = ", ".join(f"{c} {n}" for c, n in sorted(found[tool].items()))
-                table.append(f"| {name} | {tool} | {seconds:.2f} s | {seconds / cpu['Trivy config']:.2f}× | {seconds / cpu['Checkov']:.3f}× | {by_control} |")
+                table.append(
+                    f"| {name} | {tool} | {seconds:.2f} s | {seconds / cpu['Trivy config']:.2f}× | {seconds / cpu['Checkov']:.3f}× | {by_control} |"
+                )
             dockerfiles = [str(p) for p in root.rglob("Dockerfile*") if p.is_file()]
             if dockerfiles:
-                hadolint = subprocess.run([str(VENV / "hadolint"), "-f", "json", *dockerfiles], capture_output=True, text=True, check=False)
+                hadolint = subprocess.run(
+                    [str(VENV / "hadolint"), "-f", "json", *dockerfiles],
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
                 rules = Counter(item["code"] for item in json.loads(hadolint.stdout or "[]"))
                 user_rules = {k: v for k, v in rules.items() if k in ("DL3002", "DL3006", "DL3007")}
-                notes.append(f"{name}: hadolint on {len(dockerfiles)} Dockerfiles: {sum(rules.values())} findings; baseline-related: {user_rules or 'none'} (DL3002 last USER root, DL3006/3007 untagged or :latest); hadolint has no digest-pin or no-USER rule, Seawall's CR1-001/SC1-001/CR1-009 cover those.")
+                notes.append(
+                    f"{name}: hadolint on {len(dockerfiles)} Dockerfiles: {sum(rules.values())} findings; baseline-related: {user_rules or 'none'} (DL3002 last USER root, DL3006/3007 untagged or :latest); hadolint has no digest-pin or no-USER rule, Seawall's CR1-001/SC1-001/CR1-009 cover those."
+                )
             workflows = root / ".github" / "workflows"
             if workflows.exists():
-                zizmor = subprocess.run([str(VENV / "zizmor"), "--offline", "--format", "json", str(workflows)], capture_output=True, text=True, check=False)
+                zizmor = subprocess.run(
+                    [str(VENV / "zizmor"), "--offline", "--format", "json", str(workflows)],
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
                 try:
-                    audits = Counter(item.get("ident", "?") for item in json.loads(zizmor.stdout or "[]"))
+                    audits = Counter(
+                        item.get("ident", "?") for item in json.loads(zizmor.stdout or "[]")
+                    )
                 except json.JSONDecodeError:
                     audits = Counter()
-                notes.append(f"{name}: zizmor --offline on the workflows: {dict(audits.most_common(8))}; Seawall SC-1/SC-2 findings there: {ours.get('SC-1', 0)} / {ours.get('SC-2', 0)} (pinning, token permissions, prod environments, injection, untrusted checkout, self-hosted runners).")
+                notes.append(
+                    f"{name}: zizmor --offline on the workflows: {dict(audits.most_common(8))}; Seawall SC-1/SC-2 findings there: {ours.get('SC-1', 0)} / {ours.get('SC-2', 0)} (pinning, token permissions, prod environments, injection, untrusted checkout, self-hosted runners)."
+                )
     lines += table + ["", *[f"- {n}" for n in notes]]
     lines += [
         "",

@@ -11,7 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import run_cli, scan_json, write_tree
 
-from seawall.collectors.data_pii import scan_file
+from seawall.collectors import data_pii
+from seawall.collectors.data_pii import DataFileError, scan_file
 from seawall.detectors.pii import (
     DETECTORS,
     classify_value,
@@ -170,3 +171,32 @@ def test_pii_command_on_files_folders_and_globs(tmp_path: Path) -> None:
     assert clean.exit_code == 0
     missing = run_cli("pii", str(tmp_path / "nowhere.csv"))
     assert missing.exit_code == 2 and "nowhere.csv" in missing.stderr
+
+
+def test_ragged_csv_error_names_the_position_not_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "ragged.csv"
+    path.write_text(f"email,card\n{EMAIL},{CARD}\nx,y,{CARD}\n")
+    with pytest.raises(DataFileError) as error:
+        scan_file(str(path), "ragged.csv")
+    message = str(error.value)
+    assert "Expected 2 columns, got 3" in message and "after record" in message
+    assert CARD not in message and EMAIL not in message
+
+
+def test_streaming_blocks_keep_record_numbers_and_text_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small blocks force many batches; the zip column turns non-numeric late,
+    # which per-block type inference would reject.
+    monkeypatch.setattr(data_pii, "_CSV_BLOCK", 1024)
+    rows = [f"{i},{i:05d},tok_{i}@x.invalid" for i in range(2_000)]
+    rows[1_500] = f"1500,SW1A 1AA,{EMAIL}"
+    path = tmp_path / "many.csv"
+    path.write_text("id,zip,email\n" + "\n".join(rows) + "\n")
+    result = scan_file(str(path), "many.csv")
+    assert result.records == 2_000
+    [column] = result.columns
+    assert (column.column, column.records, column.examples) == ("email", 1, (1_501,))
+    sampled = scan_file(str(path), "many.csv", sample=100)
+    assert sampled.scanned == 100 and "every 20th record" in sampled.sampling
+    assert sampled.columns[0].examples == (1_501,)

@@ -85,6 +85,42 @@ def main() -> None:
     """Verify and enforce the data-platform security baseline (controls SI-1 ... CP-2)."""
 
 
+def _report_options(fail_on: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--format, --output, --fail-on and --quiet, as every reporting command has them."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(
+            (
+                click.option(
+                    "--format",
+                    "fmt",
+                    type=click.Choice(_FORMATS),
+                    default="text",
+                    show_default=True,
+                ),
+                click.option(
+                    "-o",
+                    "--output",
+                    type=click.Path(dir_okay=False, writable=True),
+                    help="Write the report to FILE.",
+                ),
+                click.option(
+                    "--fail-on",
+                    type=click.Choice(_SEVERITIES),
+                    default=fail_on,
+                    show_default=True,
+                ),
+                click.option(
+                    "-q", "--quiet", is_flag=True, help="Only the findings and the summary line."
+                ),
+            )
+        ):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 @main.command()
 @click.argument("path", default=".", type=click.Path(file_okay=False, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True)
@@ -316,15 +352,7 @@ def _emit(report: Report, fmt: str, output: str | None, quiet: bool) -> None:
     multiple=True,
     help="Roles allowed to be admin (besides the bootstrap superuser).",
 )
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the report to FILE.",
-)
-@click.option("--fail-on", type=click.Choice(_SEVERITIES), default="high", show_default=True)
-@click.option("-q", "--quiet", is_flag=True, help="Only the findings and the summary line.")
+@_report_options(fail_on="high")
 @_guarded
 def db(
     dsn_env: str,
@@ -382,15 +410,7 @@ def db(
     show_default=True,
 )
 @click.option("--edge", is_flag=True, help="Public edges: require A+ instead of A.")
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the report to FILE.",
-)
-@click.option("--fail-on", type=click.Choice(_SEVERITIES), default="medium", show_default=True)
-@click.option("-q", "--quiet", is_flag=True, help="Only the findings and the summary line.")
+@_report_options(fail_on="medium")
 @_guarded
 def tls(
     targets: tuple[str, ...],
@@ -445,15 +465,7 @@ def tls(
     type=click.IntRange(min=1),
     help="Scan a systematic sample of about N records per file.",
 )
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the report to FILE.",
-)
-@click.option("--fail-on", type=click.Choice(_SEVERITIES), default="high", show_default=True)
-@click.option("-q", "--quiet", is_flag=True, help="Only the findings and the summary line.")
+@_report_options(fail_on="high")
 @_guarded
 def pii(
     paths: tuple[str, ...],

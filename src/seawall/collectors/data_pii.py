@@ -13,14 +13,22 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from seawall.collectors import CollectContext, Collected, CollectorIssue
 from seawall.collectors._files import Environment, FileKind
-from seawall.detectors.pii import DETECTORS, classify_value, column_hint
+from seawall.detectors.pii import (
+    DETECTORS,
+    MASKED_PATTERN,
+    TEST_EMAIL_PATTERN,
+    PiiDetector,
+    classify_value,
+    column_hint,
+)
 
-__all__ = ["ColumnResult", "FileResult", "PiiEvidence", "collect", "scan_file"]
+__all__ = ["ColumnResult", "DataFileError", "FileResult", "PiiEvidence", "collect", "scan_file"]
 
 _EXAMPLE_ROWS = 5
 
@@ -55,84 +63,201 @@ class PiiEvidence:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _read(path: str) -> object:
+_BATCH_ROWS = 65_536
+_CSV_BLOCK = 8 << 20  # bytes per CSV block: bounds memory whatever the file's size
+
+
+class DataFileError(Exception):
+    """A data file that cannot be read; the message names the position, never a value."""
+
+
+def _csv_batches(path: str, delimiter: str) -> Iterator[Any]:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    parse = pcsv.ParseOptions(delimiter=delimiter)
+    read = pcsv.ReadOptions(block_size=_CSV_BLOCK)
+    with pcsv.open_csv(path, read_options=read, parse_options=parse) as probe:
+        names = probe.schema.names
+    # Every column as text: no type inference that a later block could contradict,
+    # and leading zeros (zip codes, SSNs starting 0) survive.
+    convert = pcsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+    )
+    with pcsv.open_csv(
+        path, read_options=read, parse_options=parse, convert_options=convert
+    ) as reader:
+        yield from reader
+
+
+def _batches(path: str) -> tuple[Iterator[Any], int | None]:
+    """Record batches of the file and, where the format says so cheaply, its record count."""
     import pyarrow as pa
 
     lowered = path.lower()
     if lowered.endswith(".parquet"):
         import pyarrow.parquet as pq
 
-        return pq.read_table(path)
+        parquet = pq.ParquetFile(path)
+        return parquet.iter_batches(batch_size=_BATCH_ROWS), parquet.metadata.num_rows
     if lowered.endswith((".jsonl", ".ndjson")):
         import pyarrow.json as pj
 
-        return pj.read_json(path)
+        return iter(pj.open_json(path, read_options=pj.ReadOptions(block_size=_CSV_BLOCK))), None
     if lowered.endswith(".json"):
+        # A JSON array has no record boundaries to stream on: read whole (said in the README).
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise ValueError("a JSON data file must hold an array of objects")
-        return pa.Table.from_pylist(data)
-    import pyarrow.csv as pcsv
-
-    delimiter = "\t" if lowered.endswith(".tsv") else ","
-    return pcsv.read_csv(
-        path,
-        parse_options=pcsv.ParseOptions(delimiter=delimiter),
-        convert_options=pcsv.ConvertOptions(strings_can_be_null=False, auto_dict_encode=False),
-    )
+            raise DataFileError("a JSON data file must hold an array of objects")
+        table = pa.Table.from_pylist(data)
+        return iter(table.to_batches(max_chunksize=_BATCH_ROWS)), table.num_rows
+    return _csv_batches(path, "\t" if lowered.endswith(".tsv") else ","), None
 
 
-def scan_file(path: str, display: str, sample: int | None = None) -> FileResult:
-    """Scan one file (every record, or a systematic sample of about ``sample``)."""
+def _count_records(path: str) -> int:
+    """Records in a line-oriented file, by counting newlines (for the sampling stride)."""
+    lines = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 24):
+            lines += chunk.count(b"\n")
+    header = 0 if path.lower().endswith((".jsonl", ".ndjson")) else 1
+    return max(lines - header, 0)
+
+
+def _safe_reason(exc: Exception, records_before: int) -> str:
+    """The reader's reason, cut before any quoted row content, plus the position."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    # Arrow's CSV errors end with the offending row ("Expected 2 columns, got 3: <row>").
+    if "columns, got" in text:
+        text = ": ".join(text.split(": ", 2)[:2])
+    return f"{text} (after record {records_before})"
+
+
+@dataclass
+class _Tally:
+    records: int = 0
+    test: int = 0
+    examples: list[int] = field(default_factory=list)
+
+
+def _record(tally: _Tally, rows: list[int], first: int, numbers: Any, limit: int) -> None:
+    """Count unmasked records and keep the first record numbers (1-based, whole file)."""
+    tally.records += len(rows)
+    for row in rows[: max(0, limit - len(tally.examples))]:
+        tally.examples.append((numbers[row] if numbers is not None else first + row) + 1)
+
+
+def _applicable(name: str) -> list[tuple[int, PiiDetector]]:
+    hinted_types = {d.type for d in DETECTORS if column_hint(name, d)}
+    chosen = []
+    for index, detector in enumerate(DETECTORS):
+        if detector.needs_column and not column_hint(name, detector):
+            continue
+        if detector.column is None and detector.type in hinted_types:
+            continue  # the column-named detector of this type already covers it
+        chosen.append((index, detector))
+    return chosen
+
+
+def _scan_batch(
+    batch: Any,
+    first_record: int,
+    record_numbers: Any,
+    tallies: dict[tuple[str, int], _Tally],
+    example_limit: int,
+) -> None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    table = _read(path)
-    assert isinstance(table, pa.Table)
-    total = table.num_rows
-    sampling = "every record"
-    if sample is not None and total > sample:
-        step = max(1, total // sample)
-        table = table.take(pa.array(range(0, total, step)))
-        sampling = f"systematic sample: every {step}th record ({table.num_rows} of {total})"
-    results: list[ColumnResult] = []
-    for name in table.column_names:
-        column = table.column(name)
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
         if pa.types.is_nested(column.type):
             continue  # nested values: not scanned yet (said in the README)
-        strings = pc.cast(column, pa.string()) if not pa.types.is_string(column.type) else column
-        for detector in DETECTORS:
-            if detector.needs_column and not column_hint(name, detector):
+        strings = column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
+        trimmed = pc.utf8_trim_whitespace(strings)
+        unmasked = pc.invert(
+            pc.fill_null(pc.match_substring_regex(trimmed, MASKED_PATTERN, ignore_case=True), True)
+        )
+        for index, detector in _applicable(name):
+            mask = pc.and_(
+                pc.fill_null(pc.match_substring_regex(trimmed, detector.candidate), False), unmasked
+            )
+            if not pc.any(mask).as_py():
                 continue
-            mask = pc.match_substring_regex(strings, detector.candidate)
-            hits = pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
-            if not hits:
-                continue
-            values = strings.take(pa.array(hits)).to_pylist()
-            pii: list[int] = []
-            test = 0
-            for row, value in zip(hits, values, strict=True):
-                verdict = classify_value(str(value), detector)
-                if verdict == "pii":
-                    pii.append(row)
-                elif verdict == "test":
-                    test += 1
-            if pii or test:
-                results.append(
-                    ColumnResult(
-                        name,
-                        detector.type,
-                        len(pii),
-                        test,
-                        tuple(r + 1 for r in pii[:_EXAMPLE_ROWS]),
-                    )
+            tally = tallies.setdefault((name, index), _Tally())
+            if detector.vectorised:
+                test = pc.fill_null(
+                    pc.match_substring_regex(trimmed, TEST_EMAIL_PATTERN, ignore_case=True), False
                 )
-    merged = _merge(results)
-    return FileResult(display, total, table.num_rows, sampling, merged)
+                tally.test += pc.sum(pc.and_(mask, test)).as_py() or 0
+                pii_rows = pc.indices_nonzero(pc.and_(mask, pc.invert(test))).to_pylist()
+                _record(tally, pii_rows, first_record, record_numbers, example_limit)
+                continue
+            hits = pc.indices_nonzero(mask)
+            values = trimmed.take(hits).to_pylist()
+            pii_rows = []
+            for row, value in zip(hits.to_pylist(), values, strict=True):
+                verdict = classify_value(value, detector)
+                if verdict == "pii":
+                    pii_rows.append(row)
+                elif verdict == "test":
+                    tally.test += 1
+            _record(tally, pii_rows, first_record, record_numbers, example_limit)
 
 
-def _merge(results: Iterable[ColumnResult]) -> tuple[ColumnResult, ...]:
+def scan_file(
+    path: str, display: str, sample: int | None = None, example_limit: int = _EXAMPLE_ROWS
+) -> FileResult:
+    """Scan one file batch by batch (every record, or a systematic sample of about ``sample``).
+
+    ``example_limit`` caps the record numbers kept per column and type (the
+    accuracy benchmark keeps them all). Raises DataFileError with a value-free
+    reason when the file cannot be read.
+    """
+    import pyarrow as pa
+
+    total: int | None = None
+    seen = 0
+    scanned = 0
+    try:
+        batches, total = _batches(path)
+        step = 1
+        if sample is not None:
+            if total is None:
+                total = _count_records(path)
+            step = max(1, total // sample) if total > sample else 1
+        tallies: dict[tuple[str, int], _Tally] = {}
+        for batch in batches:
+            record_numbers = None
+            if step > 1:
+                # Keep records whose number in the whole file is a multiple of the stride.
+                offset = (-seen) % step
+                keep = list(range(offset, batch.num_rows, step))
+                record_numbers = [seen + i for i in keep]
+                chosen = batch.take(pa.array(keep, type=pa.int64()))
+            else:
+                chosen = batch
+            _scan_batch(chosen, seen, record_numbers, tallies, example_limit)
+            seen += batch.num_rows
+            scanned += chosen.num_rows
+    except DataFileError:
+        raise
+    except (OSError, ValueError, UnicodeDecodeError, pa.ArrowException) as exc:
+        raise DataFileError(_safe_reason(exc, seen)) from None
+    except Exception as exc:  # a reader bug must not end the scan, nor echo cell contents
+        raise DataFileError(f"{type(exc).__name__} (after record {seen})") from None
+    sampling = "every record"
+    if scanned < seen:
+        sampling = f"systematic sample: every {step}th record ({scanned} of {seen})"
+    results = [
+        ColumnResult(column, DETECTORS[index].type, t.records, t.test, tuple(t.examples))
+        for (column, index), t in tallies.items()
+        if t.records or t.test
+    ]
+    return FileResult(display, seen, scanned, sampling, _merge(results, example_limit))
+
+
+def _merge(results: Iterable[ColumnResult], example_limit: int) -> tuple[ColumnResult, ...]:
     """Two detectors of one type (e.g. formatted and bare SSNs) count once per column."""
     combined: dict[tuple[str, str], ColumnResult] = {}
     for result in results:
@@ -146,7 +271,7 @@ def _merge(results: Iterable[ColumnResult]) -> tuple[ColumnResult, ...]:
                 result.type,
                 max(previous.records, result.records),
                 max(previous.test_records, result.test_records),
-                tuple(sorted(set(previous.examples) | set(result.examples)))[:_EXAMPLE_ROWS],
+                tuple(sorted(set(previous.examples) | set(result.examples)))[:example_limit],
             )
     return tuple(combined.values())
 
@@ -174,7 +299,6 @@ def collect(context: CollectContext) -> Collected:
                 CollectorIssue(display, "the PII scan needs pyarrow: pip install pyarrow")
             )
             break
-        except Exception as exc:
-            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            issues.append(CollectorIssue(display, f"cannot read data file: {message}"))
+        except DataFileError as exc:
+            issues.append(CollectorIssue(display, f"cannot read data file: {exc}"))
     return Collected(PiiEvidence(tuple(files)), tuple(issues))

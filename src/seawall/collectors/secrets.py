@@ -24,7 +24,12 @@ from seawall.collectors import CollectContext, Collected, CollectorIssue
 from seawall.collectors import _git as git
 from seawall.collectors._options import SecretsOptions
 from seawall.detectors._rules import rule_pack_hash
-from seawall.detectors.secrets import SecretDetector, SecretHit, default_detector
+from seawall.detectors.secrets import (
+    CODE_SUFFIXES,
+    SecretDetector,
+    SecretHit,
+    default_detector,
+)
 
 __all__ = ["SecretOccurrence", "SecretsEvidence", "collect"]
 
@@ -96,45 +101,6 @@ _BINARY_SUFFIXES = frozenset(
     ]
 )
 _BINARY_SNIFF = 8192
-_CODE_SUFFIXES = frozenset(
-    [
-        ".py",
-        ".pyi",
-        ".js",
-        ".mjs",
-        ".cjs",
-        ".ts",
-        ".tsx",
-        ".jsx",
-        ".go",
-        ".java",
-        ".kt",
-        ".kts",
-        ".scala",
-        ".rb",
-        ".php",
-        ".cs",
-        ".rs",
-        ".c",
-        ".cc",
-        ".cpp",
-        ".h",
-        ".hpp",
-        ".swift",
-        ".m",
-        ".dart",
-        ".lua",
-        ".groovy",
-        ".r",
-        ".jl",
-        ".ex",
-        ".exs",
-        ".erl",
-        ".clj",
-        ".vue",
-        ".svelte",
-    ]
-)
 # Below this much text, forking workers (and loading the matcher in each) costs
 # more than scanning inline.
 _PARALLEL_BYTES = 24 * 1024 * 1024
@@ -192,7 +158,7 @@ def _suffix(path: str) -> str:
 
 
 def _path_class(path: str) -> str:
-    return "code" if _suffix(path) in _CODE_SUFFIXES else "text"
+    return "code" if _suffix(path) in CODE_SUFFIXES else "text"
 
 
 class _Filters:

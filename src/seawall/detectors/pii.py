@@ -13,6 +13,7 @@ never in ``order_id``.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable
@@ -182,6 +183,9 @@ class PiiDetector:
     validate: Callable[[str], bool]
     column: re.Pattern[str] | None = None  # names that make the type likely
     needs_column: bool = False  # only inside a column named for it
+    # The candidate regex alone decides (no Python validator): the column scan
+    # counts these without leaving Arrow.
+    vectorised: bool = False
 
 
 def _COL(pattern: str) -> re.Pattern[str]:  # noqa: N802 - reads as a table column below
@@ -194,6 +198,7 @@ DETECTORS: tuple[PiiDetector, ...] = (
         r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}",
         lambda v: True,
         _COL(r"e.?mail"),
+        vectorised=True,
     ),
     PiiDetector("card", r"(?:\d[ \-]?){11,18}\d", valid_card, _COL(r"card|pan\b|cc_?num|credit")),
     PiiDetector("ssn", r"\d{3}-\d{2}-\d{4}", valid_ssn, _COL(r"ssn|social")),
@@ -272,11 +277,13 @@ DETECTORS: tuple[PiiDetector, ...] = (
     ),
 )
 
-_MASKED = re.compile(
+# RE2- and Python-compatible, so the column scan can drop masked cells in one
+# vectorised pass before any Python validator runs.
+MASKED_PATTERN = (
     r"^\**$|\*{3,}|x{4,}|X{4,}|#{4,}|\[REDACTED[^\]]*\]|^<redacted>$|^(?:tok|sw1|tkn)_[A-Za-z0-9]+|"
-    r"^[0-9a-f]{32}$|^[0-9a-f]{40}$|^[0-9a-f]{64}$|\.invalid$",
-    re.IGNORECASE,
+    r"^[0-9a-f]{32}$|^[0-9a-f]{40}$|^[0-9a-f]{64}$|\.invalid$"
 )
+_MASKED = re.compile(MASKED_PATTERN, re.IGNORECASE)
 
 
 def is_masked(value: str) -> bool:
@@ -284,26 +291,48 @@ def is_masked(value: str) -> bool:
     return bool(_MASKED.search(value.strip()))
 
 
+_SEPARATORS = re.compile(r"[_\-.\s]+")
+
+
 def column_hint(name: str, detector: PiiDetector) -> bool:
-    """True when the column's name implies this detector's type."""
-    return bool(detector.column and detector.column.search(name))
+    """True when the column's name implies this detector's type.
+
+    Tried on the name as written and with separators as spaces, so word
+    boundaries in the patterns see ``client_ip`` as ``client ip``.
+    """
+    if detector.column is None:
+        return False
+    return bool(detector.column.search(name) or detector.column.search(_SEPARATORS.sub(" ", name)))
+
+
+@functools.cache
+def _bounded(candidate: str) -> re.Pattern[str]:
+    # A candidate counts only as a whole token: digits inside a UUID or a
+    # longer reference are not a card or an SSN that happens to pass Luhn.
+    return re.compile(rf"(?<![\w\-])(?:{candidate})(?![\w\-])")
 
 
 def classify_value(value: str, detector: PiiDetector) -> str | None:
     """'pii', 'test' (a well-known test value) or None for one candidate value."""
     text = value.strip()
-    if not text or is_masked(text) or not detector.validate(text):
+    if not text or is_masked(text):
         return None
-    digits = _DIGITS.sub("", text)
-    if (detector.type == "card" and digits in TEST_CARDS) or (
-        detector.type == "ssn" and digits in TEST_SSNS
-    ):
-        return "test"
-    if detector.type == "email" and _TEST_DOMAIN.search(text):
-        return "test"
-    return "pii"
+    verdict = None
+    for match in _bounded(detector.candidate).finditer(text):
+        candidate = match.group(0)
+        if not detector.validate(candidate):
+            continue
+        digits = _DIGITS.sub("", candidate)
+        if (
+            (detector.type == "card" and digits in TEST_CARDS)
+            or (detector.type == "ssn" and digits in TEST_SSNS)
+            or (detector.type == "email" and _TEST_DOMAIN.search(candidate))
+        ):
+            verdict = "test"
+        else:
+            return "pii"
+    return verdict
 
 
-_TEST_DOMAIN = re.compile(
-    r"@(?:[\w.-]+\.)?example\.(?:com|org|net)$|\.test$|\.localhost$", re.IGNORECASE
-)
+TEST_EMAIL_PATTERN = r"@(?:[\w.-]+\.)?example\.(?:com|org|net)$|\.test$|\.localhost$"
+_TEST_DOMAIN = re.compile(TEST_EMAIL_PATTERN, re.IGNORECASE)

@@ -39,7 +39,7 @@ from seawall.detectors._rules import SecretRule, load_rules, rule_pack_hash
 from seawall.detectors._validators import Verdict, generic_value, validate
 from seawall.detectors._values import is_placeholder, shannon_entropy
 
-__all__ = ["SecretDetector", "SecretHit", "default_detector", "secret_hash"]
+__all__ = ["CODE_SUFFIXES", "SecretDetector", "SecretHit", "default_detector", "secret_hash"]
 
 hyperscan: Any
 try:  # Hyperscan wheels exist for x86-64 Linux; elsewhere the keyword prefilter is used.
@@ -47,7 +47,8 @@ try:  # Hyperscan wheels exist for x86-64 Linux; elsewhere the keyword prefilter
 except ImportError:  # pragma: no cover - depends on the platform
     hyperscan = None
 
-_CODE_SUFFIXES = frozenset(
+# Source-code suffixes: assignments in code need a quoted literal to count.
+CODE_SUFFIXES = frozenset(
     [
         ".py",
         ".pyi",
@@ -302,7 +303,7 @@ class SecretDetector:
 
         ``allow`` holds extra compiled regexes; a secret matching one is dropped.
         """
-        code_file = _suffix(path) in _CODE_SUFFIXES
+        code_file = _suffix(path) in CODE_SUFFIXES
         self._extra_allow = allow
         self._path = path
         hits = self._scan(data, code_file, depth=0, encoding=None, anchor_line=None)
