@@ -14,6 +14,7 @@ per type.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import random
@@ -109,9 +110,16 @@ def ssn(rng: random.Random) -> str:
 
 
 def ip(rng: random.Random) -> str:
+    # Public-looking addresses: private, multicast, reserved (224/3) and non-global IPv6 space are
+    # not personal data by the validator's rules, so the generator does not call them PII.
     if rng.random() < 0.7:
-        return ".".join(str(rng.randint(1, 254)) for _ in range(4))
-    return ":".join(f"{rng.randint(0, 65535):x}" for _ in range(8))
+        while True:
+            value = ".".join(str(rng.randint(1, 223 if i == 0 else 254)) for i in range(4))
+            if ipaddress.ip_address(value).is_global:
+                return value
+    return ":".join(
+        [f"{rng.randint(0x2000, 0x3FFF):x}"] + [f"{rng.randint(0, 65535):x}" for _ in range(7)]
+    )
 
 
 def generate(rows: int, seed: int) -> tuple[pa.Table, dict[str, list[bool]]]:
@@ -297,6 +305,19 @@ def child(mode: str, path: Path) -> tuple[float, int]:
     return float(seconds), int(rss)
 
 
+NOTES = """Reading (written by hand in the script, check it against the figures above on a rerun):
+the ≥ 100× Presidio throughput target is met and Seawall's precision and recall are at or
+above Presidio's for every type (Presidio misses 2-series, 19-digit and 4-6-5 grouped cards,
+flags order-id-shaped values as SSNs at the default threshold, and scores phone numbers below
+0.5). The per-core target (≥ 1M cells/s) and the 3×-of-pyarrow-read target are NOT met: on
+this adversarial table half the cells are PII candidates and every candidate of a validated
+type goes through a Python validator (phonenumbers parsing, Luhn, mod-97, ipaddress) at
+roughly 10 µs a cell; only masks and emails are decided inside Arrow. Next step: vectorise
+Luhn/mod-97/SSN rules over Arrow digit arrays and deduplicate values per batch. Memory: Parquet
+peak stays below pyarrow's whole-file read; the CSV peak is level with it, because Arrow's
+streaming CSV reader reads blocks ahead of a slow consumer. A 5 GB CSV run was not done."""
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -376,6 +397,7 @@ def main() -> None:
             f"Seawall runs at {cells / speed['mixed.parquet'][0]:,.0f} cells/s, "
             f"{cells / speed['mixed.parquet'][0] / theirs[0]:,.0f}× Presidio's rate (target ≥ 100×).",
         ]
+    lines += ["", NOTES]
     write_section("PII discovery (issue #7)", "\n".join(lines))
     print("\n".join(lines))
 

@@ -68,6 +68,12 @@ def test_masked_tokenized_and_test_values() -> None:
     assert classify_value(CARD, card) == "pii"
     assert classify_value("4111111111111111", card) == "test"
     assert classify_value("************6467", card) is None
+    # Digit runs inside other identifiers are not cards, even when they pass Luhn.
+    french_iban = "FR26 5670 1250 3443 9326 0507 817"
+    assert valid_iban(french_iban) and valid_card("5670 1250 3443 9326")
+    assert classify_value(french_iban, card) is None
+    assert classify_value("ref-5670125034439326-b", card) is None
+    assert classify_value("card 5670 1250 3443 9326 on file", card) == "pii"
     assert (
         classify_value("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", card)
         is None

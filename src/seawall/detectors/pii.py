@@ -317,6 +317,8 @@ def classify_value(value: str, detector: PiiDetector) -> str | None:
     text = value.strip()
     if not text or is_masked(text):
         return None
+    if detector.type == "card" and valid_iban(text):
+        return None  # an IBAN's digit groups can pass Luhn and a card range by chance
     verdict = None
     for match in _bounded(detector.candidate).finditer(text):
         candidate = match.group(0)
