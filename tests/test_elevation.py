@@ -9,6 +9,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from click.testing import Result
 from conftest import run_cli
 from pg_cluster import PgCluster, require_postgres
 
@@ -38,6 +39,14 @@ def workdir(tmp_path: Path, pg: PgCluster, monkeypatch: pytest.MonkeyPatch) -> P
     return tmp_path
 
 
+def grant(duration: str, reason: str, user: str = "bob") -> Result:
+    """`seawall elevate grant` of the break-glass role on the ops target."""
+    return run_cli(
+        "elevate", "grant", "--target", "ops", "--user", user,
+        "--role", "dba_breakglass", "--for", duration, "--reason", reason,
+    )  # fmt: skip
+
+
 def members(pg: PgCluster) -> set[str]:
     with psycopg.connect(pg.dsn("ops")) as connection:
         rows = connection.execute(
@@ -57,20 +66,7 @@ def scan_findings(workdir: Path, check: str) -> list[dict]:  # type: ignore[type
 
 
 def test_grant_expire_sweep_cycle(pg: PgCluster, workdir: Path) -> None:
-    result = run_cli(
-        "elevate",
-        "grant",
-        "--target",
-        "ops",
-        "--user",
-        "alice",
-        "--role",
-        "dba_breakglass",
-        "--for",
-        "2s",
-        "--reason",
-        "INC-42 restore",
-    )
+    result = grant("2s", "INC-42 restore", user="alice")
     assert result.exit_code == 0, result.stderr
     assert "alice" in members(pg)
     assert scan_findings(workdir, "SI2-001") == []  # active and within its time box
@@ -99,70 +95,18 @@ def test_grant_expire_sweep_cycle(pg: PgCluster, workdir: Path) -> None:
 
 
 def test_refusals(workdir: Path) -> None:
-    no_reason = run_cli(
-        "elevate",
-        "grant",
-        "--target",
-        "ops",
-        "--user",
-        "bob",
-        "--role",
-        "dba_breakglass",
-        "--for",
-        "5m",
-        "--reason",
-        "  ",
-    )
+    no_reason = grant("5m", "  ")
     assert no_reason.exit_code == 2 and "reason is required" in no_reason.stderr
-    too_long = run_cli(
-        "elevate",
-        "grant",
-        "--target",
-        "ops",
-        "--user",
-        "bob",
-        "--role",
-        "dba_breakglass",
-        "--for",
-        "3h",
-        "--reason",
-        "x",
-    )
+    too_long = grant("3h", "x")
     assert too_long.exit_code == 2 and "longer than the allowed" in too_long.stderr
-    bad = run_cli(
-        "elevate",
-        "grant",
-        "--target",
-        "ops",
-        "--user",
-        "bob",
-        "--role",
-        "dba_breakglass",
-        "--for",
-        "soon",
-        "--reason",
-        "x",
-    )
+    bad = grant("soon", "x")
     assert bad.exit_code == 2 and "invalid duration" in bad.stderr
     unknown = run_cli("elevate", "list", "--target", "nope")
     assert unknown.exit_code == 2 and "no [[postgres]] target named 'nope'" in unknown.stderr
 
 
 def test_audit_table_is_append_only(pg: PgCluster, workdir: Path) -> None:
-    run_cli(
-        "elevate",
-        "grant",
-        "--target",
-        "ops",
-        "--user",
-        "bob",
-        "--role",
-        "dba_breakglass",
-        "--for",
-        "10m",
-        "--reason",
-        "CHG-7",
-    )
+    grant("10m", "CHG-7")
     with psycopg.connect(pg.dsn("ops"), autocommit=True) as connection:
         for statement in (
             "UPDATE seawall_audit.elevations SET reason = 'x'",

@@ -185,7 +185,7 @@ def test_ragged_csv_error_names_the_position_not_the_row(tmp_path: Path) -> None
     with pytest.raises(DataFileError) as error:
         scan_file(str(path), "ragged.csv")
     message = str(error.value)
-    assert "Expected 2 columns, got 3" in message and "after record" in message
+    assert "Expected 2 columns, got 3" in message and "in the block from record 1" in message
     assert CARD not in message and EMAIL not in message
 
 

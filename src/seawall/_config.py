@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,22 +119,35 @@ class PgTargetConfig:
     max_elevation_minutes: int
 
 
-def _parse_postgres(raw: object) -> tuple[PgTargetConfig, ...]:
+def _array_of_tables(
+    raw: object, section: str, keys: frozenset[str], hints: dict[str, str] | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each entry of a ``[[section]]`` array as (its name in errors, the table), keys checked."""
     if not isinstance(raw, list):
-        raise ConfigError("postgres must be an array of tables ([[postgres]])")
-    targets = []
+        raise ConfigError(f"{section} must be an array of tables ([[{section}]])")
     for index, entry in enumerate(raw):
-        where = f"postgres[{index}]"
+        where = f"{section}[{index}]"
         if not isinstance(entry, dict):
             raise ConfigError(f"{where} must be a table")
-        unknown = sorted(set(entry) - _POSTGRES_KEYS)
+        unknown = sorted(set(entry) - keys)
         if unknown:
-            hint = (
-                " (credentials come from dsn_env, never the config file)"
-                if unknown[0] in ("dsn", "password")
-                else ""
-            )
-            raise ConfigError(f"{where}: unknown key {unknown[0]!r}{hint}")
+            hint = (hints or {}).get(unknown[0])
+            suffix = f" ({hint})" if hint else ""
+            raise ConfigError(f"{where}: unknown key {unknown[0]!r}{suffix}")
+        yield where, entry
+
+
+def _parse_postgres(raw: object) -> tuple[PgTargetConfig, ...]:
+    targets = []
+    for where, entry in _array_of_tables(
+        raw,
+        "postgres",
+        _POSTGRES_KEYS,
+        {
+            "dsn": "credentials come from dsn_env, never the config file",
+            "password": "credentials come from dsn_env, never the config file",
+        },
+    ):
         name = entry.get("name")
         if not isinstance(name, str) or not name:
             raise ConfigError(f"{where}: 'name' is required")
@@ -184,16 +197,8 @@ class TlsTargetConfig:
 
 
 def _parse_tls(raw: object) -> tuple[TlsTargetConfig, ...]:
-    if not isinstance(raw, list):
-        raise ConfigError("tls must be an array of tables ([[tls]])")
     targets = []
-    for index, entry in enumerate(raw):
-        where = f"tls[{index}]"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{where} must be a table")
-        unknown = sorted(set(entry) - _TLS_KEYS)
-        if unknown:
-            raise ConfigError(f"{where}: unknown key {unknown[0]!r}")
+    for where, entry in _array_of_tables(raw, "tls", _TLS_KEYS):
         host = entry.get("host")
         if not isinstance(host, str) or not host:
             raise ConfigError(f"{where}: 'host' is required")

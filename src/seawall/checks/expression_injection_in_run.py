@@ -6,7 +6,7 @@ import re
 
 from seawall._model import CheckMeta, EvidenceKind, Severity
 from seawall.checks._api import CheckOutcome, Evidence, Violation
-from seawall.checks._ci import run_text, workflow_yaml
+from seawall.checks._ci import run_text, workflow_outcome, workflow_yaml
 from seawall.collectors.workflows import Workflow
 
 META = CheckMeta(
@@ -66,8 +66,4 @@ def run(evidence: Evidence) -> CheckOutcome:
                         line=step.line_of("run"),
                     )
                 )
-    return CheckOutcome(
-        tuple(violations),
-        evidenced=bool(workflows),
-        missing=None if workflows else "no GitHub Actions workflow found",
-    )
+    return workflow_outcome(violations, workflows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from seawall._model import CheckMeta, EvidenceKind, Severity
 from seawall.checks._api import CheckOutcome, Evidence, Violation
-from seawall.checks._ci import workflow_yaml
+from seawall.checks._ci import workflow_outcome, workflow_yaml
 
 META = CheckMeta(
     id="SC2-005",
@@ -73,8 +73,4 @@ def run(evidence: Evidence) -> CheckOutcome:
                         line=job.line_of("runs-on"),
                     )
                 )
-    return CheckOutcome(
-        tuple(violations),
-        evidenced=bool(workflows),
-        missing=None if workflows else "no GitHub Actions workflow found",
-    )
+    return workflow_outcome(violations, workflows)

@@ -6,7 +6,7 @@ import re
 
 from seawall._model import CheckMeta, EvidenceKind, Severity
 from seawall.checks._api import CheckOutcome, Evidence, Violation
-from seawall.checks._ci import workflow_yaml
+from seawall.checks._ci import workflow_outcome, workflow_yaml
 
 META = CheckMeta(
     id="SC2-003",
@@ -82,8 +82,4 @@ def run(evidence: Evidence) -> CheckOutcome:
                         severity=Severity.HIGH,
                     )
                 )
-    return CheckOutcome(
-        tuple(violations),
-        evidenced=bool(workflows),
-        missing=None if workflows else "no GitHub Actions workflow found",
-    )
+    return workflow_outcome(violations, workflows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from seawall._model import CheckMeta, EvidenceKind, Severity
 from seawall.checks._api import CheckOutcome, Evidence, Violation
+from seawall.checks._ci import workflow_outcome
 from seawall.collectors.workflows import Workflow
 
 META = CheckMeta(
@@ -114,8 +115,4 @@ def run(evidence: Evidence) -> CheckOutcome:
     """Flag missing, write-all and write-granting top-level permissions, and write-all jobs."""
     workflows = tuple(w for w in evidence[EvidenceKind.GITHUB_WORKFLOWS] if not w.is_action)
     violations = tuple(v for w in workflows for v in _violations(w))
-    return CheckOutcome(
-        violations,
-        evidenced=bool(workflows),
-        missing=None if workflows else "no GitHub Actions workflow found",
-    )
+    return workflow_outcome(violations, workflows)

@@ -11,6 +11,7 @@ sandbox, qa); ``seawall pii`` at whatever paths it is given.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -24,7 +25,7 @@ from seawall.detectors.pii import (
     MASKED_PATTERN,
     TEST_EMAIL_PATTERN,
     PiiDetector,
-    classify_value,
+    classify_unmasked,
     column_hint,
 )
 
@@ -60,7 +61,6 @@ class PiiEvidence:
     """Results for every data file looked at."""
 
     files: tuple[FileResult, ...]
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 _BATCH_ROWS = 65_536
@@ -131,7 +131,8 @@ def _safe_reason(exc: Exception, records_before: int) -> str:
     # Arrow's CSV errors end with the offending row ("Expected 2 columns, got 3: <row>").
     if "columns, got" in text:
         text = ": ".join(text.split(": ", 2)[:2])
-    return f"{text} (after record {records_before})"
+    # Arrow reports no row number: name the block that failed, by its first record.
+    return f"{text} (in the block from record {records_before + 1})"
 
 
 @dataclass
@@ -148,7 +149,9 @@ def _record(tally: _Tally, rows: list[int], first: int, numbers: Any, limit: int
         tally.examples.append((numbers[row] if numbers is not None else first + row) + 1)
 
 
-def _applicable(name: str) -> list[tuple[int, PiiDetector]]:
+@functools.cache
+def _applicable(name: str) -> tuple[tuple[int, PiiDetector], ...]:
+    """The detectors that run on a column of this name (asked once per name, not per batch)."""
     hinted_types = {d.type for d in DETECTORS if column_hint(name, d)}
     chosen = []
     for index, detector in enumerate(DETECTORS):
@@ -157,7 +160,7 @@ def _applicable(name: str) -> list[tuple[int, PiiDetector]]:
         if detector.column is None and detector.type in hinted_types:
             continue  # the column-named detector of this type already covers it
         chosen.append((index, detector))
-    return chosen
+    return tuple(chosen)
 
 
 def _scan_batch(
@@ -197,7 +200,7 @@ def _scan_batch(
             values = trimmed.take(hits).to_pylist()
             pii_rows = []
             for row, value in zip(hits.to_pylist(), values, strict=True):
-                verdict = classify_value(value, detector)
+                verdict = classify_unmasked(value, detector)
                 if verdict == "pii":
                     pii_rows.append(row)
                 elif verdict == "test":
@@ -245,7 +248,7 @@ def scan_file(
     except (OSError, ValueError, UnicodeDecodeError, pa.ArrowException) as exc:
         raise DataFileError(_safe_reason(exc, seen)) from None
     except Exception as exc:  # a reader bug must not end the scan, nor echo cell contents
-        raise DataFileError(f"{type(exc).__name__} (after record {seen})") from None
+        raise DataFileError(f"{type(exc).__name__} (in the block from record {seen + 1})") from None
     sampling = "every record"
     if scanned < seen:
         sampling = f"systematic sample: every {step}th record ({scanned} of {seen})"

@@ -19,7 +19,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["DETECTORS", "PiiDetector", "classify_value", "column_hint", "is_masked"]
+__all__ = [
+    "DETECTORS",
+    "PiiDetector",
+    "classify_unmasked",
+    "classify_value",
+    "column_hint",
+    "is_masked",
+]
 
 _DIGITS = re.compile(r"\D")
 
@@ -317,6 +324,11 @@ def classify_value(value: str, detector: PiiDetector) -> str | None:
     text = value.strip()
     if not text or is_masked(text):
         return None
+    return classify_unmasked(text, detector)
+
+
+def classify_unmasked(text: str, detector: PiiDetector) -> str | None:
+    """classify_value for a stripped value already known not to be masked (the column scan)."""
     if detector.type == "card" and valid_iban(text):
         return None  # an IBAN's digit groups can pass Luhn and a card range by chance
     verdict = None
