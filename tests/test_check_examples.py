@@ -12,7 +12,8 @@ from seawall.checks import REGISTRY, load_check
 
 # Live checks' examples are SQL, settings and endpoint configs; tests/test_postgres.py,
 # tests/test_elevation.py and tests/test_tls.py run them against real servers.
-LIVE = {EvidenceKind.POSTGRES, EvidenceKind.TLS}
+# Key rotation is judged against the clock; tests/test_protect_keys.py writes dated logs.
+LIVE = {EvidenceKind.POSTGRES, EvidenceKind.TLS, EvidenceKind.KEY_ROTATION}
 FILE_CHECKS = sorted(c for c in REGISTRY if not LIVE & set(load_check(c).meta.needs))
 
 

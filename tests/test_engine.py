@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -69,10 +70,12 @@ def test_partial_when_some_checks_lack_evidence(tmp_path: Path) -> None:
     # SC-1 and CR-1 have Dockerfile checks only; SC-2 has a workflow check only. Give
     # SI-1 its evidence but deselect nothing: a control whose checks all ran with
     # evidence passes; one without evidence is not-evidenced with the reason.
+    rotated = dt.datetime.now(dt.UTC).isoformat()
     root = write_tree(
         tmp_path,
         {
-            ".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/gitleaks/gitleaks\n    rev: v8\n    hooks:\n      - id: gitleaks\n"
+            ".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/gitleaks/gitleaks\n    rev: v8\n    hooks:\n      - id: gitleaks\n",
+            ".seawall/key-rotations.jsonl": f'{{"key_id": "pii", "time": "{rotated}"}}\n',
         },
     )
     report = seawall.scan(str(root))
@@ -80,7 +83,10 @@ def test_partial_when_some_checks_lack_evidence(tmp_path: Path) -> None:
     assert status["SI-1"].status is ControlStatus.PASS
     assert status["CR-1"].status is ControlStatus.NOT_EVIDENCED
     assert "no Dockerfile found" in status["CR-1"].missing_evidence
-    assert status["SI-1"].evidenced_clauses == ("No secrets anywhere in Git history.",)
+    assert status["SI-1"].evidenced_clauses == (
+        "No secrets anywhere in Git history.",
+        "Rotation logs reach the SIEM.",
+    )
 
 
 def test_fingerprints_are_stable_and_distinct(tmp_path: Path) -> None:

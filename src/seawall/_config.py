@@ -31,7 +31,7 @@ __all__ = [
 _KNOWN_KEYS = frozenset(
     {
         "select", "ignore", "exclude", "per-path-ignores", "environments", "suppress",
-        "max-file-size", "fail-on", "jobs", "secrets", "postgres", "tls",
+        "max-file-size", "fail-on", "jobs", "secrets", "postgres", "tls", "logs", "keys",
     }
 )  # fmt: skip
 _SECRETS_KEYS = frozenset(
@@ -225,6 +225,46 @@ def _parse_tls(raw: object) -> tuple[TlsTargetConfig, ...]:
 
 
 @dataclass(frozen=True)
+class LogsSettings:
+    """The ``[logs]`` table: log file globs (relative to the root) to check for MI-2."""
+
+    paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeysSettings:
+    """The ``[keys]`` table: rotation logs written by `seawall keys rotate`, and the age limit."""
+
+    rotation_logs: tuple[str, ...] = (".seawall/key-rotations.jsonl",)
+    max_rotation_age_days: int = 90
+
+
+def _table(raw: object, name: str, allowed: frozenset[str]) -> Mapping[str, Any]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"[{name}] must be a table")
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise ConfigError(f"unknown configuration key '{name}.{unknown[0]}'")
+    return raw
+
+
+def _parse_logs(raw: object) -> LogsSettings:
+    table = _table(raw, "logs", frozenset({"paths"}))
+    return LogsSettings(paths=_strings(table.get("paths", []), "logs.paths"))
+
+
+def _parse_keys(raw: object) -> KeysSettings:
+    table = _table(raw, "keys", frozenset({"rotation-logs", "max-rotation-age-days"}))
+    age = table.get("max-rotation-age-days", 90)
+    if not isinstance(age, int) or isinstance(age, bool) or not 1 <= age <= 3650:
+        raise ConfigError("keys.max-rotation-age-days must be a whole number of days (1-3650)")
+    logs = _strings(
+        table.get("rotation-logs", list(KeysSettings.rotation_logs)), "keys.rotation-logs"
+    )
+    return KeysSettings(rotation_logs=logs, max_rotation_age_days=age)
+
+
+@dataclass(frozen=True)
 class Config:
     """Validated configuration; the defaults scan everything."""
 
@@ -240,6 +280,8 @@ class Config:
     secrets: SecretsSettings = field(default_factory=lambda: SecretsSettings())
     postgres: tuple[PgTargetConfig, ...] = ()
     tls: tuple[TlsTargetConfig, ...] = ()
+    logs: LogsSettings = field(default_factory=LogsSettings)
+    keys: KeysSettings = field(default_factory=KeysSettings)
     source: str | None = None
 
 
@@ -341,6 +383,8 @@ def parse_config(data: Mapping[str, Any], source: str | None = None) -> Config:
         secrets=_parse_secrets(data.get("secrets", {})),
         postgres=_parse_postgres(data.get("postgres", [])),
         tls=_parse_tls(data.get("tls", [])),
+        logs=_parse_logs(data.get("logs", {})),
+        keys=_parse_keys(data.get("keys", {})),
         source=source,
     )
 

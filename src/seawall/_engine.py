@@ -295,6 +295,7 @@ def run_scan(
     k8s_rendered: str | None = None,
     pii_files: tuple[str, ...] = (),
     pii_sample: int | None = None,
+    log_files: tuple[str, ...] = (),
 ) -> Report:
     """Scan a platform repository and return the report (ConfigError for bad input)."""
     started = time.perf_counter()
@@ -319,6 +320,10 @@ def run_scan(
         k8s_rendered=k8s_rendered,
         pii_files=pii_files,
         pii_sample=pii_sample,
+        log_files=log_files,
+        log_globs=config.logs.paths,
+        rotation_logs=config.keys.rotation_logs,
+        max_rotation_age_days=config.keys.max_rotation_age_days,
         postgres=_pg_targets(config),
         tls=_tls_targets(config),
         secrets=SecretsOptions(

@@ -72,6 +72,8 @@ class EvidenceKind(StrEnum):
     KUBERNETES = "kubernetes"
     GITLAB_CI = "gitlab-ci"
     PII = "pii"
+    LOGS = "logs"
+    KEY_ROTATION = "key-rotation"
 
 
 @dataclass(frozen=True)

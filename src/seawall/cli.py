@@ -11,11 +11,12 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from seawall import __version__
+from seawall._cli_common import EXIT_CLEAN, EXIT_FINDINGS, _fail, _guarded
 
 if TYPE_CHECKING:
     from seawall._engine import ProgressCallback
@@ -25,33 +26,6 @@ __all__ = ["main"]
 
 _FORMATS = ("text", "json", "sarif", "junit", "markdown")
 _SEVERITIES = ("critical", "high", "medium", "low", "info")
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _fail(message: str) -> None:
-    click.echo(f"seawall: error: {message}", err=True)
-    sys.exit(EXIT_USAGE)
-
-
-def _guarded(func: F) -> F:
-    """Turn Seawall's own errors into a one-line reason and exit code 2."""
-    import functools
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from seawall._errors import SeawallError
-
-        try:
-            return func(*args, **kwargs)
-        except SeawallError as exc:
-            _fail(str(exc))
-        except KeyboardInterrupt:
-            click.echo("seawall: interrupted", err=True)
-            sys.exit(130)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -480,32 +454,14 @@ def pii(
     Reads CSV, TSV, JSON lines, JSON arrays of objects and Parquet.
     """
     import dataclasses
-    import glob
     import tempfile
 
     from seawall._config import Config
     from seawall._engine import run_scan
-    from seawall._errors import ConfigError
     from seawall._model import Severity
 
     suffixes = (".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet")
-    files: list[str] = []
-    for pattern in paths:
-        matches = glob.glob(pattern, recursive=True) or (
-            [pattern] if os.path.exists(pattern) else []
-        )
-        if not matches:
-            raise ConfigError(f"no such file, folder or glob match: {pattern}")
-        for match in matches:
-            if os.path.isdir(match):
-                for folder, _dirs, names in os.walk(match):
-                    files.extend(
-                        os.path.join(folder, n)
-                        for n in sorted(names)
-                        if n.lower().endswith(suffixes)
-                    )
-            else:
-                files.append(match)
+    files = _expand_paths(paths, lambda name: name.lower().endswith(suffixes))
     config = Config(select=("ED2-002",))
     with tempfile.TemporaryDirectory() as empty:
         report = run_scan(
@@ -517,6 +473,62 @@ def pii(
         )
     report = dataclasses.replace(
         report, root="pii", controls=tuple(c for c in report.controls if c.control_id == "ED-2")
+    )
+    _emit(report, fmt, output, quiet)
+    _exit(report, Severity(fail_on), True)
+
+
+def _expand_paths(paths: tuple[str, ...], wanted: Callable[[str], bool]) -> list[str]:
+    """Files as given, globs expanded, and folders walked for names ``wanted`` accepts."""
+    import glob
+
+    from seawall._errors import ConfigError
+
+    files: list[str] = []
+    for pattern in paths:
+        matches = glob.glob(pattern, recursive=True) or (
+            [pattern] if os.path.exists(pattern) else []
+        )
+        if not matches:
+            raise ConfigError(f"no such file, folder or glob match: {pattern}")
+        for match in matches:
+            if os.path.isdir(match):
+                for folder, _dirs, names in os.walk(match):
+                    files.extend(os.path.join(folder, n) for n in sorted(names) if wanted(n))
+            else:
+                files.append(match)
+    return files
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@_report_options(fail_on="high")
+@_guarded
+def logs(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str, quiet: bool) -> None:
+    """Check log samples for MI-2: any secret fails; PII redaction rate must reach 99%.
+
+    PATH may be files (plain or gzip), globs, or folders (their *.log and
+    *.log.N files).
+    """
+    import dataclasses
+    import tempfile
+
+    from seawall._config import Config
+    from seawall._engine import run_scan
+    from seawall._model import Severity
+
+    def is_log(name: str) -> bool:
+        lowered = name.lower()
+        return lowered.endswith(".log") or ".log." in lowered
+
+    files = _expand_paths(paths, is_log)
+    config = Config(select=("MI2-001", "MI2-002"))
+    with tempfile.TemporaryDirectory() as empty:
+        report = run_scan(
+            empty, config, use_cache=False, log_files=tuple(os.path.abspath(f) for f in files)
+        )
+    report = dataclasses.replace(
+        report, root="logs", controls=tuple(c for c in report.controls if c.control_id == "MI-2")
     )
     _emit(report, fmt, output, quiet)
     _exit(report, Severity(fail_on), True)
@@ -713,3 +725,13 @@ def baseline_create(path: str, output: str, config_file: str | None) -> None:
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror}")
     click.echo(f"seawall: recorded {len(active)} finding(s) in {output}", err=True)
+
+
+def _register_protect_commands() -> None:
+    from seawall._cli_protect import keys, protect
+
+    main.add_command(keys)
+    main.add_command(protect)
+
+
+_register_protect_commands()

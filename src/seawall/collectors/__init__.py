@@ -74,6 +74,8 @@ COLLECTORS: dict[EvidenceKind, str] = {
     EvidenceKind.KUBERNETES: "seawall.collectors.kubernetes",
     EvidenceKind.GITLAB_CI: "seawall.collectors.gitlab",
     EvidenceKind.PII: "seawall.collectors.data_pii",
+    EvidenceKind.LOGS: "seawall.collectors.logs",
+    EvidenceKind.KEY_ROTATION: "seawall.collectors.key_rotation",
 }
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import re
 import urllib.parse
-from collections import Counter
 
 __all__ = ["is_placeholder", "is_sensitive_name", "looks_like_credential", "shannon_entropy"]
 
@@ -38,11 +37,20 @@ _KNOWN_PREFIX = re.compile(
 
 def shannon_entropy(value: str) -> float:
     """Bits of entropy per character of ``value``."""
-    if not value:
-        return 0.0
-    counts = Counter(value)
     length = len(value)
-    return -sum(n / length * math.log2(n / length) for n in counts.values())
+    if not length:
+        return 0.0
+    # H = log2(L) - sum(n log2 n) / L, with n log2 n from a table and the counts
+    # from str.count: every step runs in C, several times faster than a Counter.
+    counts = map(value.count, set(value))
+    if length < len(_N_LOG_N):
+        total = sum(map(_N_LOG_N.__getitem__, counts))
+    else:
+        total = sum(n * math.log2(n) for n in counts)
+    return math.log2(length) - total / length
+
+
+_N_LOG_N = [0.0] + [n * math.log2(n) for n in range(1, 4097)]
 
 
 # Words that make up test and documentation credentials ("user:pass", "foo:bar",

@@ -343,16 +343,10 @@ class SecretDetector:
             results.extend(self._decoded(data, kinds, code_file, depth, lines, anchor_line))
         return results
 
-    def _judge(
-        self,
-        rule: SecretRule,
-        index: int,
-        match: Any,
-        lines: _LineIndex,
-        code_file: bool,
-        encoding: str | None,
-        anchor_line: _Anchor | None,
-    ) -> SecretHit | None:
+    def _accept(
+        self, rule: SecretRule, index: int, match: Any, code_file: bool, extra_allow: Sequence[Any]
+    ) -> Verdict | None:
+        """The verdict on one regex match, or None when it is not a secret."""
         group = match.lastindex or 0
         raw = match.group(group) if group else match.group(0)
         if raw is None:
@@ -367,7 +361,7 @@ class SecretDetector:
             return None
         if is_placeholder(secret) or any(a.search(secret) for a in self._allow[index]):
             return None
-        if any(a.search(secret) for a in self._extra_allow) or _DOCUMENTED_EXAMPLE.search(secret):
+        if any(a.search(secret) for a in extra_allow) or _DOCUMENTED_EXAMPLE.search(secret):
             return None
         verdict = Verdict.UNKNOWN
         if code_file and "config-only" in rule.tags:
@@ -380,8 +374,43 @@ class SecretDetector:
             )
         elif rule.validator is not None:
             verdict = validate(rule.validator, secret)
-        if verdict is Verdict.INVALID:
+        return None if verdict is Verdict.INVALID else verdict
+
+    def spans(self, data: bytes, candidates: Iterable[int]) -> list[tuple[str, int, int]]:
+        """(rule id, start, end) byte spans of the secrets in ``data`` (redaction).
+
+        ``candidates`` are the rule indexes a prefilter named. No line numbers,
+        no decoding, no inline markers: a log line is redacted whatever it says.
+        """
+        found: list[tuple[str, int, int]] = []
+        for index in candidates:
+            rule = self.rules[index]
+            regex = self._regexes[index]
+            if regex is None:
+                regex = self._regexes[index] = _compile(rule.pattern)
+            for match in regex.finditer(data):
+                if self._accept(rule, index, match, False, ()) is None:
+                    continue
+                group = match.lastindex or 0
+                found.append((rule.id, match.start(group), match.end(group)))
+        return found
+
+    def _judge(
+        self,
+        rule: SecretRule,
+        index: int,
+        match: Any,
+        lines: _LineIndex,
+        code_file: bool,
+        encoding: str | None,
+        anchor_line: _Anchor | None,
+    ) -> SecretHit | None:
+        verdict = self._accept(rule, index, match, code_file, self._extra_allow)
+        if verdict is None:
             return None
+        group = match.lastindex or 0
+        raw = match.group(group) if group else match.group(0)
+        secret = raw.decode("utf-8", errors="replace").strip().strip("\"'\x60")
         start = match.start(group) if group else match.start()
         end = match.end(group) if group else match.end()
         if anchor_line is None:
