@@ -225,6 +225,24 @@ class EnvelopeCipher:
         aad = header + encode_context(context)
         return header + active.aead.encrypt(header[21:33], plaintext, aad)
 
+    def encrypt_payload(
+        self, plaintext: bytes, context: Mapping[str, object] | None = None
+    ) -> bytearray:
+        """:meth:`encrypt` for large objects: sealed in place, no extra copy of the payload.
+
+        Returns a bytearray holding the same format as :meth:`encrypt`.
+        """
+        with self._lock:
+            active = self._data_key()
+        header = b"SWE\x01\x01" + active.dek_id + secrets.token_bytes(12)
+        aad = header + encode_context(context)
+        if not hasattr(active.aead, "encrypt_into"):  # cryptography < 45
+            return bytearray(header + active.aead.encrypt(header[21:33], plaintext, aad))
+        sealed = bytearray(HEADER_SIZE + len(plaintext) + 16)
+        sealed[:HEADER_SIZE] = header
+        active.aead.encrypt_into(header[21:33], plaintext, aad, memoryview(sealed)[HEADER_SIZE:])
+        return sealed
+
     def encrypt_many(
         self, values: Sequence[bytes], contexts: Sequence[Mapping[str, object] | None]
     ) -> list[bytes]:
@@ -255,7 +273,9 @@ class EnvelopeCipher:
             self._remember(dek_id, aead)
         return aead
 
-    def decrypt(self, ciphertext: bytes, context: Mapping[str, object] | None = None) -> bytes:
+    def decrypt(
+        self, ciphertext: bytes | bytearray, context: Mapping[str, object] | None = None
+    ) -> bytes:
         """The plaintext; fails closed on a changed byte, another context or key."""
         if len(ciphertext) < HEADER_SIZE + 16 or ciphertext[:3] != MAGIC:
             raise DecryptionError("not a Seawall ciphertext (bad magic or too short)")
@@ -263,12 +283,11 @@ class EnvelopeCipher:
             raise DecryptionError(
                 f"unsupported ciphertext format {ciphertext[3]} / algorithm {ciphertext[4]}"
             )
-        header = ciphertext[:HEADER_SIZE]
+        header = bytes(ciphertext[:HEADER_SIZE])
         aead = self._aead_for(header[5:21])
+        body = memoryview(ciphertext)[HEADER_SIZE:]  # no copy of a large payload
         try:
-            return aead.decrypt(
-                header[21:33], ciphertext[HEADER_SIZE:], header + encode_context(context)
-            )
+            return aead.decrypt(header[21:33], body, header + encode_context(context))
         except InvalidTag:
             raise DecryptionError(
                 "ciphertext does not authenticate: it was altered, or the context "

@@ -20,6 +20,7 @@ _STANDARD = frozenset(
     logging.LogRecord("", 0, "", 0, "", (), None).__dict__.keys()
     | {"message", "asctime", "taskName"}
 )
+_PLAIN_SIZE = len(logging.LogRecord("", 0, "", 0, "", (), None).__dict__)
 _FORMATTER = logging.Formatter()
 
 
@@ -49,7 +50,8 @@ class RedactingFilter(logging.Filter):
         """Redact ``record`` in place (it belongs to logging, not the caller); always keep it."""
         redactor = self.redactor
         record.msg, record.args = self._message(record, redactor), None
-        extras = record.__dict__.keys() - _STANDARD
+        # Records without `extra=` have only standard attributes: skip the set difference.
+        extras = record.__dict__.keys() - _STANDARD if len(record.__dict__) > _PLAIN_SIZE else ()
         for key in extras:
             value = record.__dict__[key]
             kind = redactor.key_kind(key)

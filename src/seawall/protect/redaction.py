@@ -35,6 +35,21 @@ from seawall.protect._patterns import (
 
 __all__ = ["DEFAULT_SENSITIVE_KEYS", "Redactor", "default_redactor", "redact", "redact_mapping"]
 
+# Secret rules whose spans a redaction pattern already covers whenever that
+# pattern can match: the rule's regex and validators would only find the same
+# span again, at several times the cost.
+_COVERED_BY: dict[str, frozenset[str]] = {
+    "url-password": frozenset(
+        {"postgres-uri-password", "mysql-uri-password", "mongodb-uri-password",
+         "redis-uri-password", "amqp-uri-password", "ldap-uri-password", "smtp-uri-password",
+         "ftp-uri-password", "http-basic-auth-uri", "git-credentials-url",
+         "couchbase-uri-password"}
+    ),
+    "jwt": frozenset({"jwt"}),
+    "authorization": frozenset({"authorization-basic", "authorization-bearer"}),
+    "key-value": frozenset({"generic-credential", "generic-property-credential"}),
+}  # fmt: skip
+
 _MARKER = re.compile(r"\[REDACTED:[a-z0-9\-]+(?::[0-9a-f]{12})?\]")
 
 
@@ -145,6 +160,11 @@ class Redactor:
         cache = cache_dir if cache_dir is not None else default_cache_dir()
         self._detector = default_detector(cache_dir=cache) if secrets else None
         self._gate = _Gate(self._detector, self._patterns, cache)
+        rule_index = {r.id: i for i, r in enumerate(self._detector.rules)} if self._detector else {}
+        self._covered = {
+            index: frozenset(rule_index[r] for r in _COVERED_BY.get(p.kind, ()) if r in rule_index)
+            for index, p in enumerate(self._patterns)
+        }
 
     # -- text ------------------------------------------------------------------------
 
@@ -157,6 +177,9 @@ class Redactor:
         if not rules and not patterns:
             return text
         spans = self._pattern_spans(text, patterns)
+        if rules and patterns:
+            covered = frozenset().union(*(self._covered[p] for p in patterns))
+            rules = [r for r in rules if r not in covered]
         if rules and self._detector is not None:
             ascii_text = len(data) == len(text)
             for rule_id, start, end in self._detector.spans(data, rules):
