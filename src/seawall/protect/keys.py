@@ -15,13 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import secrets
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -29,21 +23,13 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from seawall.protect.errors import DecryptionError, KeyUnavailableError, ProtectError
+from seawall.protect._versions import PendingRotation, VersionedKeys, atomic_write, now
+from seawall.protect.errors import DecryptionError, ProtectError
 
-__all__ = ["KeyProvider", "LocalKeyring", "PendingRotation"]
+__all__ = ["KeyProvider", "LocalKeyring", "PendingRotation", "wrap_label"]
 
 _FORMAT = "seawall-keyring/1"
 _WRAP_LABEL = b"seawall/wrapped-data-key/1"
-
-
-@dataclass(frozen=True)
-class PendingRotation:
-    """A rotation that started and has not finished: rewrap to ``target``."""
-
-    key_id: str
-    target: int
-    started: str
 
 
 class KeyProvider(Protocol):
@@ -86,16 +72,12 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def wrap_label(key_id: str, version: int, context: bytes) -> bytes:
     """Associated data binding a wrapped data key to its KEK, version and context."""
     return b"|".join((_WRAP_LABEL, key_id.encode(), str(version).encode(), context))
 
 
-class LocalKeyring:
+class LocalKeyring(VersionedKeys):
     """A keyring file encrypted with a passphrase (scrypt + AES-256-GCM).
 
     Opening derives the file key once (about 0.1 s with the default cost);
@@ -175,66 +157,26 @@ class LocalKeyring:
             "nonce": _b64(nonce),
             "ciphertext": _b64(AESGCM(self._file_key).encrypt(nonce, plain, _FORMAT.encode())),
         }
-        _atomic_write(self.path, json.dumps(document, indent=1).encode())
+        atomic_write(self.path, json.dumps(document, indent=1).encode())
 
     # -- keys ------------------------------------------------------------------------
 
     def add_key(self, key_id: str) -> int:
         """A new key with version 1 as primary."""
-        if key_id in self._payload["keys"]:
-            raise ProtectError(f"key {key_id!r} already exists in {self.path}")
-        self._payload["keys"][key_id] = {"primary": 1, "pending": None, "versions": {}}
-        self._new_version(key_id, 1)
-        self._save()
+        self._add(key_id, self._new_entry(key_id, 1))
         return 1
 
-    def key_ids(self) -> list[str]:
-        """Every key id in the keyring."""
-        return sorted(self._payload["keys"])
+    def _new_entry(self, key_id: str, version: int) -> dict[str, Any]:
+        return {"material": _b64(secrets.token_bytes(32)), "created": now(), "state": "active"}
 
-    def _key(self, key_id: str) -> dict[str, Any]:
-        try:
-            key: dict[str, Any] = self._payload["keys"][key_id]
-        except KeyError:
-            raise KeyUnavailableError(f"key {key_id!r} is not in {self.path}") from None
-        return key
-
-    def _new_version(self, key_id: str, version: int) -> None:
-        self._key(key_id)["versions"][str(version)] = {
-            "material": _b64(secrets.token_bytes(32)),
-            "created": _now(),
-            "state": "active",
-        }
+    def _retire_entry(self, key_id: str, version: int, entry: dict[str, Any]) -> None:
+        entry["material"] = None  # erased: nothing it wrapped is left
 
     def material(self, key_id: str, version: int) -> bytes:
         """Raw key material of one version (tokenization keys are derived from it)."""
-        entry = self._key(key_id)["versions"].get(str(version))
-        if entry is None or entry["state"] != "active":
-            raise KeyUnavailableError(f"key {key_id!r} version {version} is retired or unknown")
-        return _unb64(entry["material"])
-
-    def created(self, key_id: str, version: int) -> str:
-        """When a version was created (ISO 8601, UTC)."""
-        return str(self._key(key_id)["versions"][str(version)]["created"])
-
-    def state(self, key_id: str, version: int) -> str:
-        """'active' or 'retired'."""
-        return str(self._key(key_id)["versions"][str(version)]["state"])
+        return _unb64(self._entry(key_id, version)["material"])
 
     # -- KeyProvider -----------------------------------------------------------------
-
-    def primary_version(self, key_id: str) -> int:
-        """The version new data keys are wrapped with."""
-        return int(self._key(key_id)["primary"])
-
-    def versions(self, key_id: str) -> list[int]:
-        """Versions that can still unwrap (active), oldest first."""
-        entries = self._key(key_id)["versions"]
-        return sorted(int(v) for v, e in entries.items() if e["state"] == "active")
-
-    def all_versions(self, key_id: str) -> list[int]:
-        """Every version ever created, retired ones included."""
-        return sorted(int(v) for v in self._key(key_id)["versions"])
 
     def wrap(self, key_id: str, data_key: bytes, context: bytes) -> tuple[int, bytes]:
         """``data_key`` wrapped under the primary version (AES-256-GCM, context as AAD)."""
@@ -260,39 +202,6 @@ class LocalKeyring:
                 "wrong key version or context, or the wrapped key was altered"
             ) from None
 
-    def pending_rotation(self, key_id: str) -> PendingRotation | None:
-        """The unfinished rotation of ``key_id``, if any."""
-        pending = self._key(key_id).get("pending")
-        if not pending:
-            return None
-        return PendingRotation(key_id, int(pending["target"]), str(pending["started"]))
-
-    def begin_rotation(self, key_id: str) -> PendingRotation:
-        """A new primary version, recorded as a pending rotation in the same atomic write."""
-        pending = self.pending_rotation(key_id)
-        if pending is not None:
-            return pending
-        key = self._key(key_id)
-        target = max(self.all_versions(key_id)) + 1
-        self._new_version(key_id, target)
-        key["primary"] = target
-        key["pending"] = {"target": target, "started": _now()}
-        self._save()
-        return PendingRotation(key_id, target, key["pending"]["started"])
-
-    def finish_rotation(self, key_id: str, retire: list[int]) -> None:
-        """Retire unreferenced versions (material erased) and clear the pending state."""
-        key = self._key(key_id)
-        for version in retire:
-            if version == key["primary"]:
-                raise ProtectError(
-                    f"refusing to retire the primary version {version} of {key_id!r}"
-                )
-            entry = key["versions"][str(version)]
-            entry.update(state="retired", material=None, retired=_now())
-        key["pending"] = None
-        self._save()
-
 
 def _derive(passphrase: str, kdf: dict[str, Any]) -> bytes:
     if kdf.get("name") != "scrypt":
@@ -300,30 +209,3 @@ def _derive(passphrase: str, kdf: dict[str, Any]) -> bytes:
     return Scrypt(
         salt=_unb64(kdf["salt"]), length=32, n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"])
     ).derive(passphrase.encode("utf-8"))
-
-
-@contextmanager
-def _temporary_beside(path: Path) -> Iterator[tuple[int, str]]:
-    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        yield descriptor, name
-    finally:
-        if os.path.exists(name):
-            os.unlink(name)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write, fsync, rename over the target, fsync the folder: old or new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _temporary_beside(path) as (descriptor, name):
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(name, 0o600)
-        os.replace(name, path)
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
