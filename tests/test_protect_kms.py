@@ -27,7 +27,7 @@ def kms() -> Iterator[Any]:
             endpoint_url=f"http://{host}:{port}",
             region_name="eu-west-1",
             aws_access_key_id="testing",
-            aws_secret_access_key="testing",  # noqa: S106 - moto's fixed fake credentials
+            aws_secret_access_key="testing",
         )
     finally:
         server.stop()
@@ -70,7 +70,7 @@ def test_envelope_with_vault_transit_and_rotation(tmp_path: Path) -> None:
 
     stand_in = TransitStandIn().start()
     try:
-        client = hvac.Client(url=stand_in.url, token="stand-in-token")  # noqa: S106
+        client = hvac.Client(url=stand_in.url, token="stand-in-token")
         provider = VaultTransitProvider(tmp_path / "vault-state.json", client)
         provider.add_key("pii")
         store = DataKeyStore(tmp_path / "deks.db")
