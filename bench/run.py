@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["foundation.py", "secret_scan.py", "postgres.py", "tls.py", "k8s.py", "pii.py", "protect.py"]
+SCRIPTS = [
+    "foundation.py",
+    "secret_scan.py",
+    "postgres.py",
+    "tls.py",
+    "k8s.py",
+    "pii.py",
+    "protect.py",
+]
 
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE))

@@ -323,6 +323,35 @@ def test_protect_table_binds_rows(keyring: LocalKeyring, store: DataKeyStore) ->
         protect_table(table, table_name="users", encrypt=["nope"], cipher=cipher)
 
 
+def test_protect_dataframe(keyring: LocalKeyring, store: DataKeyStore) -> None:
+    import pandas as pd
+
+    from seawall.protect.ingest import protect_dataframe
+
+    frame = pd.DataFrame(
+        {"id": [1, 2], "email": ["a@corp.io", "b@corp.io"], "ssn": ["536-90-4399", "536-90-4400"]}
+    )
+    original = frame.copy()
+    cipher = EnvelopeCipher(keyring, "pii", store)
+    out = protect_dataframe(
+        frame,
+        table_name="people",
+        tokenize={"email": "email"},
+        encrypt=["ssn"],
+        tokenizer=Tokenizer.from_keyring(keyring, "pii"),
+        cipher=cipher,
+        row_id_column="id",
+    )
+    assert frame.equals(original)  # the caller's frame is untouched
+    assert list(out["email"]) == [
+        Tokenizer.from_keyring(keyring, "pii").token(e, "email") for e in frame["email"]
+    ]
+    assert (
+        cipher.decrypt(out["ssn"][1], {"table": "people", "column": "ssn", "row": "2"})
+        == b"536-90-4400"
+    )
+
+
 def test_protect_csv_command_output_passes_the_pii_scan(
     keyring: LocalKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
