@@ -265,3 +265,29 @@ def test_logs_command_reads_gzip_and_reports_unreadable(tmp_path: Path) -> None:
 def test_logs_command_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("logs", str(tmp_path / "nope.log"))
     assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_filter_is_thread_safe(redactor: Redactor) -> None:
+    import threading
+
+    rng = random.Random(17)
+    records = [(email(rng), card(rng)) for _ in range(400)]
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter(redactor))
+    logger = logging.getLogger("seawall-test-threads")
+    logger.handlers, logger.propagate = [handler], False
+    logger.setLevel(logging.INFO)
+
+    def worker(part: list[tuple[str, str]]) -> None:
+        for mail, number in part:
+            logger.info("to %s card %s", mail, number)
+
+    threads = [threading.Thread(target=worker, args=(records[i::4],)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 400
+    assert all(line == "to [REDACTED:email] card [REDACTED:card]" for line in lines)
