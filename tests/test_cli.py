@@ -32,7 +32,7 @@ def test_exit_codes() -> None:
             "--fail-on",
             "critical",
             "--ignore",
-            "SI1-002,SI1-004,CR1-003,MI2-001",
+            "SI1-002,SI1-004,SI1-006,SI2-003,SI3-003,CR1-003,MI2-001",
         ).exit_code
         == 0
     )
@@ -75,7 +75,7 @@ def test_controls_listing() -> None:
     assert len(text.strip().splitlines()) == 16 and "SI1-001" in text
     data = json.loads(run_cli("controls", "--format", "json").stdout)
     assert [c["id"] for c in data][:3] == ["SI-1", "SI-2", "SI-3"]
-    assert data[0]["checks"] == ["SI1-001", "SI1-002", "SI1-003", "SI1-004", "SI1-005"]
+    assert data[0]["checks"] == ["SI1-001", "SI1-002", "SI1-003", "SI1-004", "SI1-005", "SI1-006"]
 
 
 def test_explain_control_and_check() -> None:

@@ -74,6 +74,7 @@ class EvidenceKind(StrEnum):
     PII = "pii"
     LOGS = "logs"
     KEY_ROTATION = "key-rotation"
+    TERRAFORM = "terraform"
 
 
 @dataclass(frozen=True)

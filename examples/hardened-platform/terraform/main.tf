@@ -58,6 +58,8 @@ resource "aws_db_instance" "warehouse" {
   storage_encrypted           = true
   kms_key_id                  = aws_kms_key.warehouse.arn
   skip_final_snapshot         = false
+  backup_retention_period     = 14
+  deletion_protection         = true
 }
 
 resource "aws_iam_policy" "etl" {

@@ -76,6 +76,7 @@ COLLECTORS: dict[EvidenceKind, str] = {
     EvidenceKind.PII: "seawall.collectors.data_pii",
     EvidenceKind.LOGS: "seawall.collectors.logs",
     EvidenceKind.KEY_ROTATION: "seawall.collectors.key_rotation",
+    EvidenceKind.TERRAFORM: "seawall.collectors.terraform",
 }
 
 

@@ -1,0 +1,275 @@
+"""Terraform resources with their settings resolved statically, each with file and line.
+
+Every directory of ``.tf`` files is one module. Its variables take their
+defaults, then ``terraform.tfvars`` and ``*.auto.tfvars`` in that directory;
+locals are evaluated on demand; ``dynamic`` blocks are expanded when their
+``for_each`` is known; resources with ``count = 0`` or an empty ``for_each``
+are dropped. Attribute values are plain data, :class:`Reference` (another
+resource's attribute) or :class:`Unknown` (known only at plan time): checks
+say "cannot decide" for those instead of failing. Malformed HCL is an error
+result naming the file and line; the other files are still read.
+
+Not yet: local modules (their resources are read as their own directory,
+without the caller's inputs), ``--var-file`` and plan JSON input.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from seawall.collectors import CollectContext, Collected, CollectorIssue
+from seawall.collectors._files import FileKind
+from seawall.collectors._hcl_eval import Evaluator, Reference, Unknown, is_known
+
+__all__ = ["Reference", "TerraformEvidence", "TfResource", "Unknown", "blocks", "is_known"]
+
+
+@dataclass(frozen=True)
+class TfResource:
+    """One resource or data source: its address, place and evaluated attributes."""
+
+    type: str
+    name: str
+    path: str
+    line: int
+    end_line: int
+    attributes: dict[str, Any]
+    data: bool = False
+
+    @property
+    def address(self) -> str:
+        """``aws_s3_bucket.raw`` (``data.aws_iam_policy_document.x`` for data sources)."""
+        return f"{'data.' if self.data else ''}{self.type}.{self.name}"
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """An attribute's evaluated value."""
+        return self.attributes.get(name, default)
+
+
+@dataclass(frozen=True)
+class TerraformEvidence:
+    """Every resource of every module under the root."""
+
+    resources: tuple[TfResource, ...]
+    files: tuple[str, ...]
+
+    def of_type(self, *types: str) -> list[TfResource]:
+        """Managed resources of these types."""
+        return [r for r in self.resources if r.type in types and not r.data]
+
+    def data_sources(self, type_: str) -> list[TfResource]:
+        """Data sources of a type."""
+        return [r for r in self.resources if r.type == type_ and r.data]
+
+    def pointing_at(
+        self, type_: str, target: TfResource, attribute: str = "bucket"
+    ) -> list[TfResource]:
+        """Resources of ``type_`` in the same module whose ``attribute`` references ``target``."""
+        found = []
+        for resource in self.of_type(type_):
+            value = resource.get(attribute)
+            same_module = os.path.dirname(resource.path) == os.path.dirname(target.path)
+            if same_module and isinstance(value, Reference) and value.address == target.address:
+                found.append(resource)
+            elif same_module and isinstance(value, str) and value == target.get(attribute):
+                found.append(resource)  # the same literal bucket name
+        return found
+
+
+def blocks(value: Any) -> list[dict[str, Any]]:
+    """A nested block's instances as a list of dicts (python-hcl2 gives lists or a dict)."""
+    if isinstance(value, dict):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, dict)]
+    return []
+
+
+class _Module:
+    """One directory: raw blocks from its files, variables and locals."""
+
+    def __init__(self) -> None:
+        self.variables: dict[str, Any] = {}
+        self.raw_locals: dict[str, Any] = {}
+        self.locals: dict[str, Any] = {}
+        self.resources: list[tuple[str, str, str, int, int, dict[str, Any], bool]] = []
+        self.tfvars: list[dict[str, Any]] = []
+        self._resolving: set[str] = set()
+        self.evaluator = Evaluator(self.variables, self.local)
+
+    def local(self, name: str) -> Any:
+        if name in self.locals:
+            return self.locals[name]
+        if name not in self.raw_locals:
+            return Unknown(f"local.{name} is not defined")
+        if name in self._resolving:
+            return Unknown(f"local.{name} refers to itself")
+        self._resolving.add(name)
+        try:
+            value = self.evaluator.value(self.raw_locals[name])
+        finally:
+            self._resolving.discard(name)
+        self.locals[name] = value
+        return value
+
+
+def _parse(text: str) -> tuple[dict[str, Any], dict[tuple[str, ...], tuple[int, int]]]:
+    """The file as python-hcl2's dict, and each top-level block's (line, end line)."""
+    import hcl2
+    from hcl2.utils import SerializationOptions
+
+    tree = hcl2.parses_to_tree(text)
+    spans: dict[tuple[str, ...], tuple[int, int]] = {}
+    for node in tree.children[0].children:
+        if getattr(node, "data", None) != "block":
+            continue
+        labels = []
+        for child in node.children:
+            data = getattr(child, "data", None)
+            if data == "identifier":
+                labels.append(str(child.children[0]))
+            elif data == "string":
+                labels.append(
+                    "".join(
+                        str(t)
+                        for part in child.children
+                        if hasattr(part, "children")
+                        for t in part.children
+                    )
+                )
+            elif data is None and str(child) == "{":
+                break
+        spans[tuple(labels)] = (node.meta.line, node.meta.end_line)
+    options = SerializationOptions(
+        explicit_blocks=False, strip_string_quotes=True, with_comments=False
+    )
+    return hcl2.serialize(hcl2.transform(tree), serialization_options=options), spans
+
+
+def _error_line(exc: Exception) -> int | None:
+    line = getattr(exc, "line", None)
+    return line if isinstance(line, int) and line > 0 else None
+
+
+def _expand_dynamic(attributes: dict[str, Any], evaluator: Evaluator) -> dict[str, Any]:
+    """Evaluate attributes and expand ``dynamic`` blocks whose ``for_each`` is known."""
+    result: dict[str, Any] = {}
+    for key, raw in attributes.items():
+        if key == "dynamic":
+            continue
+        if isinstance(raw, list) and raw and all(isinstance(v, dict) for v in raw):
+            result[key] = [_expand_dynamic(v, evaluator) for v in raw]  # nested blocks
+        else:
+            result[key] = evaluator.value(raw)
+    for dynamic in blocks(attributes.get("dynamic")):
+        for label, spec in dynamic.items():
+            spec = spec[0] if isinstance(spec, list) and spec else spec
+            if not isinstance(spec, dict):
+                continue
+            items = evaluator.value(spec.get("for_each"))
+            iterator = evaluator.value(spec.get("iterator", label))
+            name = iterator if isinstance(iterator, str) else label
+            content = blocks(spec.get("content"))
+            if isinstance(items, Unknown) or not content:
+                result.setdefault(label, []).append(
+                    {
+                        "__unknown__": Unknown(
+                            f"dynamic {label} depends on {getattr(items, 'reason', 'its for_each')}"
+                        )
+                    }
+                )
+                continue
+            pairs = (
+                items.items()
+                if isinstance(items, dict)
+                else enumerate(items if isinstance(items, list) else [])
+            )
+            for index, item in pairs:
+                scoped = evaluator.with_scope(name, {"key": index, "value": item})
+                result.setdefault(label, []).append(_expand_dynamic(content[0], scoped))
+    return result
+
+
+def _instances(attributes: dict[str, Any], evaluator: Evaluator) -> bool:
+    """False when ``count = 0`` or an empty ``for_each`` makes the resource absent."""
+    if "count" in attributes:
+        count = evaluator.value(attributes["count"])
+        if isinstance(count, (int, float)) and not isinstance(count, bool) and count <= 0:
+            return False
+    if "for_each" in attributes:
+        items = evaluator.value(attributes["for_each"])
+        if isinstance(items, (list, dict)) and not items:
+            return False
+    return True
+
+
+def _read_module(
+    context: CollectContext, paths: Iterable[str], issues: list[CollectorIssue]
+) -> Iterator[TfResource]:
+    module = _Module()
+    for path in paths:
+        text = context.read(path)
+        if text.text is None:
+            issues.append(CollectorIssue(path, text.problem or "cannot read file"))
+            continue
+        try:
+            parsed, spans = _parse(text.text)
+        except Exception as exc:  # lark's parse errors carry line and column
+            # lark's message quotes the offending source, which may be a secret: say where only.
+            line, column = _error_line(exc), getattr(exc, "column", None)
+            where = f" at line {line}, column {column}" if line and isinstance(column, int) else ""
+            issues.append(
+                CollectorIssue(path, f"malformed HCL{where} ({type(exc).__name__})", line)
+            )
+            continue
+        if path.endswith(".tfvars"):
+            module.tfvars.append(parsed)
+            continue
+        for variable in blocks(parsed.get("variable")):
+            for name, body in variable.items():
+                body = body[0] if isinstance(body, list) and body else body
+                if isinstance(body, dict) and "default" in body:
+                    module.variables[name] = module.evaluator.value(body["default"])
+                else:
+                    module.variables.setdefault(name, Unknown(f"var.{name} has no default"))
+        for local_block in blocks(parsed.get("locals")):
+            module.raw_locals.update(local_block)
+        for kind, data in (("resource", False), ("data", True)):
+            for entry in blocks(parsed.get(kind)):
+                for type_, named in entry.items():
+                    for name, body in (named or {}).items():
+                        body = body[0] if isinstance(body, list) and body else body
+                        line, end = spans.get((kind, type_, name), (1, 1))
+                        module.resources.append((type_, name, path, line, end, body or {}, data))
+    for values in module.tfvars:  # tfvars win over defaults
+        for name, raw in values.items():
+            module.variables[name] = module.evaluator.value(raw)
+    for type_, name, path, line, end, body, data in module.resources:
+        if not _instances(body, module.evaluator):
+            continue
+        yield TfResource(
+            type_, name, path, line, end, _expand_dynamic(body, module.evaluator), data
+        )
+
+
+def collect(context: CollectContext) -> Collected:
+    """Every ``.tf`` file, grouped by directory, with its ``terraform.tfvars``/``*.auto.tfvars``."""
+    by_directory: dict[str, list[str]] = defaultdict(list)
+    for source in context.tree.of_kind(FileKind.TERRAFORM):
+        by_directory[os.path.dirname(source.path)].append(source.path)
+    for source in context.tree.of_kind(FileKind.TERRAFORM_VARS):
+        name = os.path.basename(source.path)
+        if name == "terraform.tfvars" or name.endswith(".auto.tfvars"):
+            by_directory[os.path.dirname(source.path)].append(source.path)
+    issues: list[CollectorIssue] = []
+    resources: list[TfResource] = []
+    for directory in sorted(by_directory):
+        # .tf before .tfvars: variables are declared before values are assigned.
+        paths = sorted(by_directory[directory], key=lambda p: (p.endswith(".tfvars"), p))
+        resources.extend(_read_module(context, paths, issues))
+    files = tuple(p for d in sorted(by_directory) for p in by_directory[d])
+    return Collected(TerraformEvidence(tuple(resources), files), tuple(issues))

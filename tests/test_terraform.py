@@ -1,0 +1,191 @@
+"""Terraform: static resolution (variables, tfvars, locals, dynamic blocks) and the checks on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from conftest import scan_json, write_tree
+
+EKS_STYLE = """
+variable "metadata_options" {
+  type = map(string)
+  default = {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+}
+
+variable "create" {
+  default = true
+}
+
+resource "aws_launch_template" "this" {
+  count = var.create ? 1 : 0
+  name  = "nodes"
+
+  dynamic "metadata_options" {
+    for_each = length(var.metadata_options) > 0 ? [var.metadata_options] : []
+    content {
+      http_endpoint               = lookup(metadata_options.value, "http_endpoint", null)
+      http_tokens                 = lookup(metadata_options.value, "http_tokens", null)
+      http_put_response_hop_limit = lookup(metadata_options.value, "http_put_response_hop_limit", null)
+    }
+  }
+}
+"""
+
+IAM = """
+resource "aws_iam_role_policy" "heredoc" {
+  role   = "etl"
+  policy = <<POLICY
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}
+POLICY
+}
+
+data "aws_iam_policy_document" "bucket" {
+  statement {
+    effect    = "Allow"
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::acme-public/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "public" {
+  bucket = "acme-public"
+  policy = data.aws_iam_policy_document.bucket.json
+}
+
+resource "aws_iam_role" "deploy" {
+  name = "deploy"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Principal = { Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }
+      Condition = { StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" } }
+    }]
+  })
+}
+"""
+
+
+def findings(root: Path, checks: str) -> list[dict[str, Any]]:
+    _, report = scan_json(root, "--select", checks)
+    assert not report["errors"], report["errors"]
+    return list(report["findings"])
+
+
+def test_dynamic_metadata_options_over_variable_defaults(tmp_path: Path) -> None:
+    # Checkov reports IMDSv1 here; the dynamic block over the defaults sets IMDSv2.
+    root = write_tree(tmp_path / "ok", {"modules/eks/main.tf": EKS_STYLE})
+    assert findings(root, "CR1-010") == []
+    # A tfvars file that loosens the default is honoured.
+    loose = write_tree(
+        tmp_path / "loose",
+        {
+            "main.tf": EKS_STYLE,
+            "terraform.tfvars": 'metadata_options = { http_tokens = "optional", http_put_response_hop_limit = 2 }\n',
+        },
+    )
+    messages = sorted(f["message"] for f in findings(loose, "CR1-010"))
+    assert len(messages) == 2
+    assert 'http_tokens is "optional"' in messages[1] and "hop limit is 2" in messages[0]
+
+
+def test_count_zero_removes_the_resource_and_unknowns_never_fail(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "main.tf": 'variable "create" { default = false }\nvariable "tokens" {}\n'
+            'resource "aws_instance" "off" {\n  count = var.create ? 1 : 0\n}\n'
+            'resource "aws_instance" "maybe" {\n  metadata_options {\n    http_tokens = var.tokens\n  }\n}\n',
+        },
+    )
+    (finding,) = findings(root, "CR1-010")
+    assert finding["severity"] == "info" and "cannot decide http_tokens" in finding["message"]
+    assert "aws_instance.maybe" in finding["message"]
+    code, _ = scan_json(root, "--select", "CR1-010")
+    assert code == 0
+
+
+def test_auto_tfvars_locals_and_literal_credentials(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "db.tf": 'variable "db_password" { default = "changeme" }\n'
+            'locals {\n  env = "prod"\n  name = "warehouse-${local.env}"\n}\n'
+            'resource "aws_db_instance" "main" {\n  identifier = local.name\n  password = var.db_password\n'
+            "  backup_retention_period = 7\n  deletion_protection = true\n}\n",
+            "secrets.auto.tfvars": 'db_password = "N0t-a-placeholder-42"\n',
+        },
+    )
+    (finding,) = findings(root, "SI1-006")
+    assert finding["message"].startswith("aws_db_instance.main: password is a literal value")
+    assert "N0t-a-placeholder" not in str(finding)
+    assert findings(root, "BR1-001") == []
+
+
+def test_bucket_encryption_from_a_separate_resource(tmp_path: Path) -> None:
+    bucket = 'resource "aws_s3_bucket" "raw" {\n  bucket = "acme-raw"\n}\n'
+    sse = (
+        'resource "aws_kms_key" "raw" {\n  enable_key_rotation = true\n}\n'
+        'resource "aws_s3_bucket_server_side_encryption_configuration" "raw" {\n'
+        "  bucket = aws_s3_bucket.raw.id\n  rule {\n    apply_server_side_encryption_by_default {\n"
+        '      sse_algorithm     = "aws:kms"\n      kms_master_key_id = aws_kms_key.raw.arn\n    }\n  }\n}\n'
+    )
+    plain = write_tree(tmp_path / "plain", {"s3.tf": bucket})
+    (finding,) = findings(plain, "ED1-004")
+    assert finding["severity"] == "low" and "SSE-S3" in finding["message"]
+    assert findings(write_tree(tmp_path / "cmk", {"s3.tf": bucket + sse}), "ED1-004") == []
+
+
+def test_policies_from_heredoc_documents_and_oidc_trust(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"iam.tf": IAM})
+    messages = {f["message"] for f in findings(root, "SI2-003")}
+    assert any("iam:PassRole on Resource" in m for m in messages)
+    assert any("aws_s3_bucket_policy.public" in m and 'Principal "*"' in m for m in messages)
+    assert any("aws_iam_role.deploy" in m and "any repository" in m for m in messages)
+
+
+def test_open_ingress_rules_and_nacls(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "net.tf": 'resource "aws_security_group_rule" "ssh" {\n  type = "ingress"\n  from_port = 22\n  to_port = 22\n'
+            '  protocol = "tcp"\n  cidr_blocks = ["10.0.0.0/8", "0.0.0.0/0"]\n  security_group_id = "sg-1"\n}\n'
+            'resource "aws_vpc_security_group_ingress_rule" "v6" {\n  security_group_id = "sg-1"\n'
+            '  cidr_ipv6 = "::/0"\n  ip_protocol = "-1"\n}\n'
+            'resource "aws_security_group_rule" "egress" {\n  type = "egress"\n  from_port = 0\n  to_port = 0\n'
+            '  protocol = "-1"\n  cidr_blocks = ["0.0.0.0/0"]\n  security_group_id = "sg-1"\n}\n'
+            'resource "aws_default_vpc" "default" {}\n',
+        },
+    )
+    by_resource = {f["message"].split(":")[0]: f for f in findings(root, "SI3-003")}
+    assert set(by_resource) == {
+        "aws_security_group_rule.ssh",
+        "aws_vpc_security_group_ingress_rule.v6",
+        "aws_default_vpc.default",
+    }
+    assert by_resource["aws_security_group_rule.ssh"]["severity"] == "high"
+    assert by_resource["aws_vpc_security_group_ingress_rule.v6"]["severity"] == "critical"
+
+
+def test_malformed_hcl_is_an_error_and_the_rest_is_scanned(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "broken.tf": 'resource "aws_kms_key" "a" {\n  description = \n}\n',
+            "good.tf": 'resource "aws_kms_key" "b" {\n  description = "b"\n}\n',
+        },
+    )
+    _, report = scan_json(root, "--select", "ED1-005")
+    (error,) = report["errors"]
+    assert error["path"] == "broken.tf" and "malformed HCL" in error["message"]
+    assert [f["message"].split(":")[0] for f in report["findings"]] == ["aws_kms_key.b"]
