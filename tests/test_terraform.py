@@ -189,3 +189,50 @@ def test_malformed_hcl_is_an_error_and_the_rest_is_scanned(tmp_path: Path) -> No
     (error,) = report["errors"]
     assert error["path"] == "broken.tf" and "malformed HCL" in error["message"]
     assert [f["message"].split(":")[0] for f in report["findings"]] == ["aws_kms_key.b"]
+
+
+def test_eks_endpoint_secrets_encryption_and_block_devices(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "eks.tf": 'resource "aws_eks_cluster" "main" {\n  name = "main"\n  role_arn = "arn:aws:iam::1:role/eks"\n'
+            '  vpc_config {\n    subnet_ids = ["subnet-1"]\n  }\n}\n'
+            'resource "aws_eks_cluster" "private" {\n  name = "private"\n  role_arn = "arn:aws:iam::1:role/eks"\n'
+            '  vpc_config {\n    subnet_ids = ["subnet-1"]\n    endpoint_public_access = false\n  }\n'
+            '  encryption_config {\n    resources = ["secrets"]\n    provider {\n      key_arn = "arn:aws:kms:eu-west-1:1:key/x"\n    }\n  }\n}\n'
+            'resource "aws_instance" "etl" {\n  ami = "ami-1"\n  metadata_options {\n    http_tokens = "required"\n  }\n'
+            '  root_block_device {\n    encrypted = false\n  }\n}\n',
+        },
+    )
+    messages = {f["message"] for f in findings(root, "SI3-003,ED1-004")}
+    assert "aws_eks_cluster.main: the Kubernetes API endpoint is public and open to 0.0.0.0/0" in messages
+    assert any(m.startswith("aws_eks_cluster.main: no encryption_config for secrets") for m in messages)
+    assert any(m.startswith("aws_instance.etl: block device root volume: encrypted is false") for m in messages)
+    assert not any(m.startswith("aws_eks_cluster.private") for m in messages)
+
+
+def test_secrets_manager_rotation(tmp_path: Path) -> None:
+    slow = (
+        'resource "aws_secretsmanager_secret" "a" {\n  name = "a"\n}\n'
+        'resource "aws_secretsmanager_secret_rotation" "a" {\n  secret_id = aws_secretsmanager_secret.a.id\n'
+        "  rotation_rules {\n    automatically_after_days = 180\n  }\n}\n"
+        'resource "aws_secretsmanager_secret" "b" {\n  name = "b"\n}\n'
+    )
+    messages = sorted(f["message"] for f in findings(write_tree(tmp_path, {"s.tf": slow}), "SI1-007"))
+    assert messages == [
+        "aws_secretsmanager_secret.a: rotates every 180 days, less often than every 90",
+        "aws_secretsmanager_secret.b: no aws_secretsmanager_secret_rotation: the secret never rotates",
+    ]
+
+
+def test_optional_attribute_defaults_of_object_types(tmp_path: Path) -> None:
+    # terraform-aws-eks: encryption_config defaults to {} and its type supplies resources.
+    source = (
+        'variable "encryption_config" {\n  type = object({\n    provider_key_arn = optional(string)\n'
+        '    resources        = optional(list(string), ["secrets"])\n  })\n  default = {}\n}\n'
+        'resource "aws_eks_cluster" "this" {\n  name = "c"\n  role_arn = "r"\n'
+        '  vpc_config {\n    subnet_ids = ["s"]\n    endpoint_public_access = false\n  }\n'
+        '  dynamic "encryption_config" {\n    for_each = var.encryption_config != null ? [var.encryption_config] : []\n'
+        "    content {\n      resources = encryption_config.value.resources\n    }\n  }\n}\n"
+    )
+    assert findings(write_tree(tmp_path, {"main.tf": source}), "ED1-004,SI3-003") == []

@@ -29,6 +29,7 @@ REGISTRY: dict[str, str] = {
     "ED1-004": "seawall.checks.tf_unencrypted_at_rest",
     "ED1-005": "seawall.checks.tf_kms_rotation_disabled",
     "SI1-006": "seawall.checks.tf_literal_credential",
+    "SI1-007": "seawall.checks.tf_secret_not_rotated",
     "SI2-003": "seawall.checks.tf_iam_wildcards",
     "BR1-001": "seawall.checks.tf_database_backups_weak",
     "MI2-002": "seawall.checks.log_pii_redaction_rate",

@@ -41,6 +41,7 @@ META = CheckMeta(
 TYPES = (
     "aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule",
     "aws_network_acl", "aws_network_acl_rule", "aws_default_vpc", "aws_default_security_group",
+    "aws_eks_cluster", "aws_instance", "aws_launch_template",
 )  # fmt: skip
 
 
@@ -92,8 +93,48 @@ def _open(resource: TfResource, rule: dict[str, Any], what: str) -> list[Violati
     ]
 
 
+def _eks_endpoint(resource: TfResource) -> list[Violation]:
+    found = []
+    for config in blocks(resource.get("vpc_config")):
+        public = config.get("endpoint_public_access", True)  # AWS's default is public
+        if isinstance(public, Unknown):
+            found.append(undecided(resource, "endpoint_public_access", public))
+            continue
+        if public is False:
+            continue
+        cidrs = config.get("public_access_cidrs")
+        if isinstance(cidrs, Unknown):
+            found.append(undecided(resource, "public_access_cidrs", cidrs))
+        elif not cidrs or "0.0.0.0/0" in cidrs:
+            found.append(
+                on(
+                    resource,
+                    "the Kubernetes API endpoint is public and open to 0.0.0.0/0",
+                    "eks-public-endpoint",
+                )
+            )
+    return found
+
+
 def judge(resource: TfResource, tf: TerraformEvidence) -> list[Violation]:
     """Open ingress in one resource."""
+    if resource.type == "aws_eks_cluster":
+        return _eks_endpoint(resource)
+    if resource.type in ("aws_instance", "aws_launch_template"):
+        interfaces = [resource.attributes, *blocks(resource.get("network_interfaces"))]
+        public = any(i.get("associate_public_ip_address") in (True, "true") for i in interfaces)
+        return (
+            [
+                on(
+                    resource,
+                    "instances get a public IP address: reachable from the internet unless every security group forbids it",
+                    "public-ip",
+                    Severity.MEDIUM,
+                )
+            ]
+            if public
+            else []
+        )
     if resource.type == "aws_default_vpc":
         return [
             on(

@@ -45,7 +45,8 @@ _FLAGGED = {
     "aws_elasticache_replication_group": ("at_rest_encryption_enabled", "kms_key_id"),
 }
 TYPES = (*_FLAGGED, "aws_s3_bucket", "aws_sqs_queue", "aws_sns_topic", "aws_dynamodb_table",
-         "aws_opensearch_domain", "aws_elasticsearch_domain")  # fmt: skip
+         "aws_opensearch_domain", "aws_elasticsearch_domain", "aws_instance", "aws_launch_template",
+         "aws_launch_configuration", "aws_eks_cluster")  # fmt: skip
 
 
 def _flagged(resource: TfResource, flag: str, key: str) -> list[Violation]:
@@ -112,8 +113,76 @@ def _bucket(resource: TfResource, tf: TerraformEvidence) -> list[Violation]:
     ]
 
 
+def _block_devices(resource: TfResource) -> list[Violation]:
+    """Root and EBS volumes of instances, launch templates and launch configurations."""
+    devices = blocks(resource.get("root_block_device")) + blocks(resource.get("ebs_block_device"))
+    devices += [
+        e for m in blocks(resource.get("block_device_mappings")) for e in blocks(m.get("ebs"))
+    ]
+    found = []
+    if resource.type == "aws_instance" and not blocks(resource.get("root_block_device")):
+        found.append(
+            on(
+                resource,
+                "no root_block_device: the root volume's encryption follows the AMI and the account default",
+                "ebs:root",
+                Severity.MEDIUM,
+            )
+        )
+    for device in devices:
+        if device.get("snapshot_id"):
+            continue  # encryption follows the snapshot's
+        encrypted = device.get("encrypted")
+        if isinstance(encrypted, Unknown):
+            found.append(undecided(resource, "a block device's encryption", encrypted))
+        elif encrypted is not True and encrypted not in ("true",):
+            name = device.get("device_name", "root volume")
+            shown = "not set" if encrypted is None else str(encrypted).lower()
+            found.append(
+                on(
+                    resource,
+                    f"block device {name}: encrypted is {shown} (unless EBS encryption by default is on in the account)",
+                    f"ebs:{name}",
+                    Severity.MEDIUM,
+                )
+            )
+    return found
+
+
+def _eks(resource: TfResource) -> list[Violation]:
+    configs = blocks(resource.get("encryption_config"))
+    if any(isinstance(c.get("__unknown__"), Unknown) for c in configs):
+        return [
+            undecided(
+                resource,
+                "encryption_config",
+                next(c["__unknown__"] for c in configs if "__unknown__" in c),
+            )
+        ]
+    resources: list[object] = []
+    for config in configs:
+        listed = config.get("resources")
+        if isinstance(listed, Unknown):
+            return [undecided(resource, "encryption_config resources", listed)]
+        resources.extend(listed if isinstance(listed, list) else [])
+    if "secrets" not in resources:
+        return [
+            on(
+                resource,
+                "no encryption_config for secrets: Kubernetes secrets are not envelope-encrypted with a KMS key",
+                "eks-secrets",
+                Severity.MEDIUM,
+            )
+        ]
+    return []
+
+
 def judge(resource: TfResource, tf: TerraformEvidence) -> list[Violation]:
     """Encryption at rest of one data store."""
+    if resource.type in ("aws_instance", "aws_launch_template", "aws_launch_configuration"):
+        return _block_devices(resource)
+    if resource.type == "aws_eks_cluster":
+        return _eks(resource)
     if resource.type in _FLAGGED:
         if resource.type == "aws_rds_cluster" and resource.get("engine_mode") == "serverless":
             return _customer_key(

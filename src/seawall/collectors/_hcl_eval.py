@@ -19,7 +19,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Evaluator", "Reference", "Unknown", "is_known"]
+__all__ = ["OPTIONAL_DEFAULT", "Evaluator", "Reference", "Unknown", "is_known"]
+
+# Marks optional(type, default) inside an evaluated object type constraint.
+OPTIONAL_DEFAULT = "__optional_default__"
 
 
 @dataclass(frozen=True)
@@ -403,6 +406,10 @@ def _call(name: str, arguments: list[Any]) -> Any:
         )
     if name == "jsonencode":
         return arguments[0]  # the structure itself: checks read policies as objects
+    if name == "object" and arguments and isinstance(arguments[0], dict):
+        return arguments[0]  # a type constraint: its attributes, for optional() defaults
+    if name == "optional":
+        return {OPTIONAL_DEFAULT: arguments[1] if len(arguments) > 1 else None}
     unknown = _unknown_of(*arguments)
     if unknown is not None:
         return unknown

@@ -23,7 +23,7 @@ from typing import Any
 
 from seawall.collectors import CollectContext, Collected, CollectorIssue
 from seawall.collectors._files import FileKind
-from seawall.collectors._hcl_eval import Evaluator, Reference, Unknown, is_known
+from seawall.collectors._hcl_eval import OPTIONAL_DEFAULT, Evaluator, Reference, Unknown, is_known
 
 __all__ = ["Reference", "TerraformEvidence", "TfResource", "Unknown", "blocks", "is_known"]
 
@@ -150,6 +150,20 @@ def _parse(text: str) -> tuple[dict[str, Any], dict[tuple[str, ...], tuple[int, 
     return hcl2.serialize(hcl2.transform(tree), serialization_options=options), spans
 
 
+def _with_type_defaults(value: Any, type_: Any, evaluator: Evaluator) -> Any:
+    """Fill ``optional(type, default)`` attributes of an object type into a map default."""
+    if not isinstance(value, dict) or not isinstance(type_, str) or "optional(" not in type_:
+        return value
+    shape = evaluator.value(type_)
+    if not isinstance(shape, dict):
+        return value
+    filled = dict(value)
+    for key, spec in shape.items():
+        if isinstance(spec, dict) and OPTIONAL_DEFAULT in spec and key not in filled:
+            filled[key] = spec[OPTIONAL_DEFAULT]
+    return filled
+
+
 def _error_line(exc: Exception) -> int | None:
     line = getattr(exc, "line", None)
     return line if isinstance(line, int) and line > 0 else None
@@ -233,7 +247,10 @@ def _read_module(
             for name, body in variable.items():
                 body = body[0] if isinstance(body, list) and body else body
                 if isinstance(body, dict) and "default" in body:
-                    module.variables[name] = module.evaluator.value(body["default"])
+                    default = module.evaluator.value(body["default"])
+                    module.variables[name] = _with_type_defaults(
+                        default, body.get("type"), module.evaluator
+                    )
                 else:
                     module.variables.setdefault(name, Unknown(f"var.{name} has no default"))
         for local_block in blocks(parsed.get("locals")):
