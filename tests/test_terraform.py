@@ -236,3 +236,45 @@ def test_optional_attribute_defaults_of_object_types(tmp_path: Path) -> None:
         "    content {\n      resources = encryption_config.value.resources\n    }\n  }\n}\n"
     )
     assert findings(write_tree(tmp_path, {"main.tf": source}), "ED1-004,SI3-003") == []
+
+
+DB_MODULE = (
+    'variable "deletion_protection" { default = false }\n'
+    'variable "retention" { default = 1 }\n'
+    'resource "aws_db_instance" "this" {\n  engine = "postgres"\n  storage_encrypted = true\n'
+    '  kms_key_id = "arn:aws:kms:eu-west-1:1:key/k"\n  backup_retention_period = var.retention\n'
+    "  deletion_protection = var.deletion_protection\n}\n"
+    'output "id" { value = aws_db_instance.this.id }\n'
+    'output "retention" { value = var.retention }\n'
+)
+
+
+def test_local_modules_take_their_callers_inputs(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "modules/db/main.tf": DB_MODULE,
+            "envs/prod/main.tf": 'module "warehouse" {\n  source = "../../modules/db"\n'
+            "  retention = 14\n  deletion_protection = true\n}\n"
+            'module "scratch" {\n  source = "../../modules/db"\n}\n'
+            'module "off" {\n  source = "../../modules/db"\n  count = 0\n}\n'
+            'resource "aws_kms_key" "k" {\n  enable_key_rotation = module.warehouse.retention > 7\n}\n',
+        },
+    )
+    found = findings(root, "BR1-001,ED1-005")
+    # the module's own defaults are not judged apart; each call is, under its address
+    assert sorted({f["message"].split(":")[0] for f in found}) == ["module.scratch.aws_db_instance.this"]
+    assert {f["path"] for f in found} == {"modules/db/main.tf"}
+
+
+def test_module_cycles_and_remote_sources_do_not_hang(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "a/main.tf": 'module "b" {\n  source = "../b"\n}\nresource "aws_kms_key" "a" {}\n',
+            "b/main.tf": 'module "a" {\n  source = "../a"\n}\n'
+            'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\nresource "aws_kms_key" "b" {}\n',
+        },
+    )
+    _, report = scan_json(root, "--select", "ED1-005")
+    assert not report["errors"]

@@ -78,10 +78,12 @@ def _from_document(data: TfResource) -> list[dict[str, Any]]:
     return statements
 
 
-def _statements(value: Any, tf: TerraformEvidence) -> list[dict[str, Any]] | Unknown:
+def _statements(
+    value: Any, tf: TerraformEvidence, near: TfResource
+) -> list[dict[str, Any]] | Unknown:
     if isinstance(value, Reference) and value.address.startswith("data.aws_iam_policy_document."):
         name = value.address.split(".")[2]
-        found = [d for d in tf.data_sources("aws_iam_policy_document") if d.name == name]
+        found = [d for d in tf.data_sources("aws_iam_policy_document", near) if d.name == name]
         return _from_document(found[0]) if found else Unknown(f"{value} is not in this module")
     if isinstance(value, Reference):
         return Unknown(f"the policy comes from {value}")
@@ -211,7 +213,7 @@ def judge(resource: TfResource, tf: TerraformEvidence) -> list[Violation]:
     for value, trust in sources:
         if value is None:
             continue
-        statements = _statements(value, tf)
+        statements = _statements(value, tf, resource)
         if isinstance(statements, Unknown):
             found.append(undecided(resource, "the policy", statements))
             continue

@@ -107,14 +107,16 @@ class Evaluator:
         variables: Mapping[str, Any],
         local_values: Callable[[str], Any],
         scope: Mapping[str, Any] | None = None,
+        module_outputs: Callable[[str, str], Any] | None = None,
     ) -> None:
         self._variables = variables
         self._local = local_values
         self._scope = dict(scope or {})
+        self._outputs = module_outputs
 
     def with_scope(self, name: str, value: Any) -> Evaluator:
         """A child evaluator where ``name.value``/``name.key`` are bound (dynamic blocks)."""
-        return Evaluator(self._variables, self._local, {**self._scope, name: value})
+        return Evaluator(self._variables, self._local, {**self._scope, name: value}, self._outputs)
 
     # -- values python-hcl2 hands over ------------------------------------------------
 
@@ -286,9 +288,13 @@ class Evaluator:
                 break
             if root in self._scope and len(names) == 2:
                 break
-            if root == "data" and len(names) == 4:
+            if root in ("data", "module") and len(names) == (4 if root == "data" else 3):
                 break
-            if root not in ("var", "local", "data") and root not in self._scope and len(names) == 3:
+            if (
+                root not in ("var", "local", "data", "module")
+                and root not in self._scope
+                and len(names) == 3
+            ):
                 break
         value: Any
         if root == "var":
@@ -306,6 +312,8 @@ class Evaluator:
                     else Unknown(root)
                 )
             )
+        elif root == "module" and len(names) == 3 and self._outputs is not None:
+            value = self._outputs(names[1], names[2])
         elif root in _ROOTS_UNKNOWN:
             value = Unknown(f"{'.'.join(names)} is only known at plan time")
         elif root == "data":

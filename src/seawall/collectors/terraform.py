@@ -39,11 +39,17 @@ class TfResource:
     end_line: int
     attributes: dict[str, Any]
     data: bool = False
+    module: str = ""  # "module.db." for a resource of a called module
+
+    @property
+    def local_address(self) -> str:
+        """The address inside its module: ``aws_s3_bucket.raw``, ``data.TYPE.NAME``."""
+        return f"{'data.' if self.data else ''}{self.type}.{self.name}"
 
     @property
     def address(self) -> str:
-        """``aws_s3_bucket.raw`` (``data.aws_iam_policy_document.x`` for data sources)."""
-        return f"{'data.' if self.data else ''}{self.type}.{self.name}"
+        """The full address: ``module.db.aws_db_instance.this`` in a called module."""
+        return self.module + self.local_address
 
     def get(self, name: str, default: Any = None) -> Any:
         """An attribute's evaluated value."""
@@ -61,23 +67,32 @@ class TerraformEvidence:
         """Managed resources of these types."""
         return [r for r in self.resources if r.type in types and not r.data]
 
-    def data_sources(self, type_: str) -> list[TfResource]:
-        """Data sources of a type."""
-        return [r for r in self.resources if r.type == type_ and r.data]
+    def data_sources(self, type_: str, near: TfResource | None = None) -> list[TfResource]:
+        """Data sources of a type (in the same module instance as ``near``, when given)."""
+        return [
+            r
+            for r in self.resources
+            if r.type == type_ and r.data and (near is None or _same_instance(r, near))
+        ]
 
     def pointing_at(
         self, type_: str, target: TfResource, attribute: str = "bucket"
     ) -> list[TfResource]:
-        """Resources of ``type_`` in the same module whose ``attribute`` references ``target``."""
+        """Resources of ``type_`` in the same module instance whose ``attribute`` is ``target``."""
         found = []
         for resource in self.of_type(type_):
+            if not _same_instance(resource, target):
+                continue
             value = resource.get(attribute)
-            same_module = os.path.dirname(resource.path) == os.path.dirname(target.path)
-            if same_module and isinstance(value, Reference) and value.address == target.address:
+            if isinstance(value, Reference) and value.address == target.local_address:
                 found.append(resource)
-            elif same_module and isinstance(value, str) and value == target.get(attribute):
+            elif isinstance(value, str) and value and value == target.get(attribute):
                 found.append(resource)  # the same literal bucket name
         return found
+
+
+def _same_instance(one: TfResource, other: TfResource) -> bool:
+    return one.module == other.module and os.path.dirname(one.path) == os.path.dirname(other.path)
 
 
 def blocks(value: Any) -> list[dict[str, Any]]:
@@ -87,34 +102,6 @@ def blocks(value: Any) -> list[dict[str, Any]]:
     if isinstance(value, list):
         return [v for v in value if isinstance(v, dict)]
     return []
-
-
-class _Module:
-    """One directory: raw blocks from its files, variables and locals."""
-
-    def __init__(self) -> None:
-        self.variables: dict[str, Any] = {}
-        self.raw_locals: dict[str, Any] = {}
-        self.locals: dict[str, Any] = {}
-        self.resources: list[tuple[str, str, str, int, int, dict[str, Any], bool]] = []
-        self.tfvars: list[dict[str, Any]] = []
-        self._resolving: set[str] = set()
-        self.evaluator = Evaluator(self.variables, self.local)
-
-    def local(self, name: str) -> Any:
-        if name in self.locals:
-            return self.locals[name]
-        if name not in self.raw_locals:
-            return Unknown(f"local.{name} is not defined")
-        if name in self._resolving:
-            return Unknown(f"local.{name} refers to itself")
-        self._resolving.add(name)
-        try:
-            value = self.evaluator.value(self.raw_locals[name])
-        finally:
-            self._resolving.discard(name)
-        self.locals[name] = value
-        return value
 
 
 def _parse(text: str) -> tuple[dict[str, Any], dict[tuple[str, ...], tuple[int, int]]]:
@@ -221,10 +208,26 @@ def _instances(attributes: dict[str, Any], evaluator: Evaluator) -> bool:
     return True
 
 
-def _read_module(
-    context: CollectContext, paths: Iterable[str], issues: list[CollectorIssue]
-) -> Iterator[TfResource]:
-    module = _Module()
+_MAX_DEPTH = 8
+
+
+@dataclass
+class _Source:
+    """One module directory as parsed: raw blocks, not yet evaluated."""
+
+    directory: str
+    variables: dict[str, dict[str, Any]]
+    raw_locals: dict[str, Any]
+    resources: list[tuple[str, str, str, int, int, dict[str, Any], bool]]
+    calls: dict[str, dict[str, Any]]
+    outputs: dict[str, Any]
+    tfvars: list[dict[str, Any]]
+
+
+def _parse_source(
+    context: CollectContext, directory: str, paths: Iterable[str], issues: list[CollectorIssue]
+) -> _Source:
+    source = _Source(directory, {}, {}, [], {}, {}, [])
     for path in paths:
         text = context.read(path)
         if text.text is None:
@@ -241,40 +244,140 @@ def _read_module(
             )
             continue
         if path.endswith(".tfvars"):
-            module.tfvars.append(parsed)
+            source.tfvars.append(parsed)
             continue
-        for variable in blocks(parsed.get("variable")):
-            for name, body in variable.items():
-                body = body[0] if isinstance(body, list) and body else body
-                if isinstance(body, dict) and "default" in body:
-                    default = module.evaluator.value(body["default"])
-                    module.variables[name] = _with_type_defaults(
-                        default, body.get("type"), module.evaluator
-                    )
-                else:
-                    module.variables.setdefault(name, Unknown(f"var.{name} has no default"))
+        for kind, target in (
+            ("variable", source.variables),
+            ("module", source.calls),
+            ("output", None),
+        ):
+            for entry in blocks(parsed.get(kind)):
+                for name, body in entry.items():
+                    body = body[0] if isinstance(body, list) and body else body
+                    if not isinstance(body, dict):
+                        continue
+                    if target is not None:
+                        target[name] = body
+                    elif "value" in body:
+                        source.outputs[name] = body["value"]
         for local_block in blocks(parsed.get("locals")):
-            module.raw_locals.update(local_block)
+            source.raw_locals.update(local_block)
         for kind, data in (("resource", False), ("data", True)):
             for entry in blocks(parsed.get(kind)):
                 for type_, named in entry.items():
                     for name, body in (named or {}).items():
                         body = body[0] if isinstance(body, list) and body else body
                         line, end = spans.get((kind, type_, name), (1, 1))
-                        module.resources.append((type_, name, path, line, end, body or {}, data))
-    for values in module.tfvars:  # tfvars win over defaults
-        for name, raw in values.items():
-            module.variables[name] = module.evaluator.value(raw)
-    for type_, name, path, line, end, body, data in module.resources:
-        if not _instances(body, module.evaluator):
-            continue
-        yield TfResource(
-            type_, name, path, line, end, _expand_dynamic(body, module.evaluator), data
+                        source.resources.append((type_, name, path, line, end, body or {}, data))
+    return source
+
+
+class _Instance:
+    """A module evaluated with its inputs: a root module (defaults, tfvars) or a call."""
+
+    def __init__(
+        self,
+        source: _Source,
+        inputs: dict[str, Any] | None,
+        prefix: str,
+        sources: dict[str, _Source],
+        stack: tuple[str, ...],
+    ) -> None:
+        self.source = source
+        self.prefix = prefix
+        self._sources = sources
+        self._stack = (*stack, source.directory)
+        self.variables: dict[str, Any] = {}
+        self.locals: dict[str, Any] = {}
+        self._resolving: set[str] = set()
+        self.children: dict[str, _Instance | None] = {}
+        self.evaluator = Evaluator(self.variables, self.local, module_outputs=self.output_of)
+        for name, body in source.variables.items():
+            if inputs is not None and name in inputs:
+                self.variables[name] = inputs[name]
+            elif "default" in body:
+                default = self.evaluator.value(body["default"])
+                self.variables[name] = _with_type_defaults(
+                    default, body.get("type"), self.evaluator
+                )
+            else:
+                self.variables[name] = Unknown(f"var.{name} has no default")
+        if inputs is None:  # tfvars are for root modules only
+            for values in source.tfvars:
+                for name, raw in values.items():
+                    self.variables[name] = self.evaluator.value(raw)
+
+    def local(self, name: str) -> Any:
+        if name in self.locals:
+            return self.locals[name]
+        if name not in self.source.raw_locals:
+            return Unknown(f"local.{name} is not defined")
+        if name in self._resolving:
+            return Unknown(f"local.{name} refers to itself")
+        self._resolving.add(name)
+        try:
+            value = self.evaluator.value(self.source.raw_locals[name])
+        finally:
+            self._resolving.discard(name)
+        self.locals[name] = value
+        return value
+
+    def child(self, name: str) -> _Instance | None:
+        """The instance of a local module call (None: remote, absent or too deep)."""
+        if name in self.children:
+            return self.children[name]
+        self.children[name] = None
+        body = self.source.calls.get(name)
+        target = _local_target(self.source.directory, body)
+        if body is None or target is None or target not in self._sources:
+            return None
+        if (
+            target in self._stack
+            or len(self._stack) > _MAX_DEPTH
+            or not _instances(body, self.evaluator)
+        ):
+            return None
+        ignored = {"source", "version", "count", "for_each", "providers", "depends_on"}
+        inputs = {k: self.evaluator.value(v) for k, v in body.items() if k not in ignored}
+        instance = _Instance(
+            self._sources[target],
+            inputs,
+            f"{self.prefix}module.{name}.",
+            self._sources,
+            self._stack,
         )
+        self.children[name] = instance
+        return instance
+
+    def output_of(self, module: str, output: str) -> Any:
+        instance = self.child(module)
+        if instance is None or output not in instance.source.outputs:
+            return Unknown(f"module.{module}.{output} is not known statically")
+        return instance.evaluator.value(instance.source.outputs[output])
+
+    def resources(self) -> Iterator[TfResource]:
+        for type_, name, path, line, end, body, data in self.source.resources:
+            if not _instances(body, self.evaluator):
+                continue
+            attributes = _expand_dynamic(body, self.evaluator)
+            yield TfResource(type_, name, path, line, end, attributes, data, self.prefix)
+        for call in self.source.calls:
+            instance = self.child(call)
+            if instance is not None:
+                yield from instance.resources()
+
+
+def _local_target(directory: str, body: dict[str, Any] | None) -> str | None:
+    """The directory a module call's ``./`` or ``../`` source names, relative to the root."""
+    source = body.get("source") if body else None
+    if not isinstance(source, str) or not source.startswith(("./", "../")):
+        return None
+    target = os.path.normpath(os.path.join(directory, source))
+    return "" if target == "." else target
 
 
 def collect(context: CollectContext) -> Collected:
-    """Every ``.tf`` file, grouped by directory, with its ``terraform.tfvars``/``*.auto.tfvars``."""
+    """Root modules with defaults and tfvars; called local modules with their callers' inputs."""
     by_directory: dict[str, list[str]] = defaultdict(list)
     for source in context.tree.of_kind(FileKind.TERRAFORM):
         by_directory[os.path.dirname(source.path)].append(source.path)
@@ -283,10 +386,27 @@ def collect(context: CollectContext) -> Collected:
         if name == "terraform.tfvars" or name.endswith(".auto.tfvars"):
             by_directory[os.path.dirname(source.path)].append(source.path)
     issues: list[CollectorIssue] = []
+    sources = {
+        directory: _parse_source(
+            context,
+            directory,
+            # .tf before .tfvars: variables are declared before values are assigned.
+            sorted(paths, key=lambda p: (p.endswith(".tfvars"), p)),
+            issues,
+        )
+        for directory, paths in sorted(by_directory.items())
+    }
+    called = {
+        target
+        for source in sources.values()
+        for body in source.calls.values()
+        if (target := _local_target(source.directory, body)) is not None
+        and target != source.directory
+    }
     resources: list[TfResource] = []
-    for directory in sorted(by_directory):
-        # .tf before .tfvars: variables are declared before values are assigned.
-        paths = sorted(by_directory[directory], key=lambda p: (p.endswith(".tfvars"), p))
-        resources.extend(_read_module(context, paths, issues))
+    for directory, parsed in sources.items():
+        if directory in called:
+            continue  # evaluated through its callers, with their inputs
+        resources.extend(_Instance(parsed, None, "", sources, ()).resources())
     files = tuple(p for d in sorted(by_directory) for p in by_directory[d])
     return Collected(TerraformEvidence(tuple(resources), files), tuple(issues))
