@@ -278,3 +278,30 @@ def test_module_cycles_and_remote_sources_do_not_hang(tmp_path: Path) -> None:
     )
     _, report = scan_json(root, "--select", "ED1-005")
     assert not report["errors"]
+
+
+def test_tls_in_transit(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "edge.tf": 'resource "aws_lb_listener" "redirect" {\n  port = 80\n  protocol = "HTTP"\n'
+            '  default_action {\n    type = "redirect"\n    redirect {\n      port = "443"\n      protocol = "HTTPS"\n'
+            '      status_code = "HTTP_301"\n    }\n  }\n}\n'
+            'resource "aws_lb_listener" "plain" {\n  port = 80\n  protocol = "HTTP"\n'
+            '  default_action {\n    type = "forward"\n    target_group_arn = "tg"\n  }\n}\n'
+            'resource "aws_cloudfront_distribution" "cdn" {\n  enabled = true\n'
+            '  default_cache_behavior {\n    viewer_protocol_policy = "allow-all"\n  }\n'
+            '  viewer_certificate {\n    acm_certificate_arn = "c"\n    minimum_protocol_version = "TLSv1.1_2016"\n  }\n}\n'
+            'resource "aws_db_parameter_group" "pg" {\n  family = "postgres15"\n'
+            '  parameter {\n    name = "log_connections"\n    value = "1"\n  }\n}\n'
+            'resource "aws_db_parameter_group" "secure" {\n  family = "postgres15"\n'
+            '  parameter {\n    name = "rds.force_ssl"\n    value = "1"\n  }\n}\n',
+        },
+    )
+    messages = sorted(f["message"] for f in findings(root, "ED1-006"))
+    assert messages == [
+        'aws_cloudfront_distribution.cdn: a cache behaviour has viewer_protocol_policy "allow-all": viewers may use HTTP',
+        "aws_cloudfront_distribution.cdn: minimum_protocol_version TLSv1.1_2016 is below TLS 1.2",
+        "aws_db_parameter_group.pg: rds.force_ssl is not on: clients may connect without TLS",
+        "aws_lb_listener.plain: listener serves plain HTTP without redirecting to HTTPS",
+    ]

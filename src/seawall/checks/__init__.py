@@ -28,6 +28,7 @@ REGISTRY: dict[str, str] = {
     "CR1-010": "seawall.checks.tf_imds_v1_allowed",
     "ED1-004": "seawall.checks.tf_unencrypted_at_rest",
     "ED1-005": "seawall.checks.tf_kms_rotation_disabled",
+    "ED1-006": "seawall.checks.tf_tls_in_transit",
     "SI1-006": "seawall.checks.tf_literal_credential",
     "SI1-007": "seawall.checks.tf_secret_not_rotated",
     "SI2-003": "seawall.checks.tf_iam_wildcards",
