@@ -75,7 +75,15 @@ def test_controls_listing() -> None:
     assert len(text.strip().splitlines()) == 16 and "SI1-001" in text
     data = json.loads(run_cli("controls", "--format", "json").stdout)
     assert [c["id"] for c in data][:3] == ["SI-1", "SI-2", "SI-3"]
-    assert data[0]["checks"] == ["SI1-001", "SI1-002", "SI1-003", "SI1-004", "SI1-005", "SI1-006", "SI1-007"]
+    assert data[0]["checks"] == [
+        "SI1-001",
+        "SI1-002",
+        "SI1-003",
+        "SI1-004",
+        "SI1-005",
+        "SI1-006",
+        "SI1-007",
+    ]
 
 
 def test_explain_control_and_check() -> None:

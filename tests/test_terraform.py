@@ -201,13 +201,21 @@ def test_eks_endpoint_secrets_encryption_and_block_devices(tmp_path: Path) -> No
             '  vpc_config {\n    subnet_ids = ["subnet-1"]\n    endpoint_public_access = false\n  }\n'
             '  encryption_config {\n    resources = ["secrets"]\n    provider {\n      key_arn = "arn:aws:kms:eu-west-1:1:key/x"\n    }\n  }\n}\n'
             'resource "aws_instance" "etl" {\n  ami = "ami-1"\n  metadata_options {\n    http_tokens = "required"\n  }\n'
-            '  root_block_device {\n    encrypted = false\n  }\n}\n',
+            "  root_block_device {\n    encrypted = false\n  }\n}\n",
         },
     )
     messages = {f["message"] for f in findings(root, "SI3-003,ED1-004")}
-    assert "aws_eks_cluster.main: the Kubernetes API endpoint is public and open to 0.0.0.0/0" in messages
-    assert any(m.startswith("aws_eks_cluster.main: no encryption_config for secrets") for m in messages)
-    assert any(m.startswith("aws_instance.etl: block device root volume: encrypted is false") for m in messages)
+    assert (
+        "aws_eks_cluster.main: the Kubernetes API endpoint is public and open to 0.0.0.0/0"
+        in messages
+    )
+    assert any(
+        m.startswith("aws_eks_cluster.main: no encryption_config for secrets") for m in messages
+    )
+    assert any(
+        m.startswith("aws_instance.etl: block device root volume: encrypted is false")
+        for m in messages
+    )
     assert not any(m.startswith("aws_eks_cluster.private") for m in messages)
 
 
@@ -218,7 +226,9 @@ def test_secrets_manager_rotation(tmp_path: Path) -> None:
         "  rotation_rules {\n    automatically_after_days = 180\n  }\n}\n"
         'resource "aws_secretsmanager_secret" "b" {\n  name = "b"\n}\n'
     )
-    messages = sorted(f["message"] for f in findings(write_tree(tmp_path, {"s.tf": slow}), "SI1-007"))
+    messages = sorted(
+        f["message"] for f in findings(write_tree(tmp_path, {"s.tf": slow}), "SI1-007")
+    )
     assert messages == [
         "aws_secretsmanager_secret.a: rotates every 180 days, less often than every 90",
         "aws_secretsmanager_secret.b: no aws_secretsmanager_secret_rotation: the secret never rotates",
@@ -263,7 +273,9 @@ def test_local_modules_take_their_callers_inputs(tmp_path: Path) -> None:
     )
     found = findings(root, "BR1-001,ED1-005")
     # the module's own defaults are not judged apart; each call is, under its address
-    assert sorted({f["message"].split(":")[0] for f in found}) == ["module.scratch.aws_db_instance.this"]
+    assert sorted({f["message"].split(":")[0] for f in found}) == [
+        "module.scratch.aws_db_instance.this"
+    ]
     assert {f["path"] for f in found} == {"modules/db/main.tf"}
 
 
@@ -305,3 +317,64 @@ def test_tls_in_transit(tmp_path: Path) -> None:
         "aws_db_parameter_group.pg: rds.force_ssl is not on: clients may connect without TLS",
         "aws_lb_listener.plain: listener serves plain HTTP without redirecting to HTTPS",
     ]
+
+
+PLAN = {
+    "format_version": "1.2",
+    "terraform_version": "1.9.5",
+    "planned_values": {
+        "root_module": {
+            "resources": [
+                {"address": "aws_s3_bucket.raw", "mode": "managed", "type": "aws_s3_bucket", "name": "raw",
+                 "values": {"bucket": "acme-raw", "force_destroy": False}},
+                {"address": "aws_s3_bucket_server_side_encryption_configuration.raw", "mode": "managed",
+                 "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "raw",
+                 "values": {"rule": [{"apply_server_side_encryption_by_default": [
+                     {"sse_algorithm": "aws:kms"}]}]}},
+            ],
+            "child_modules": [
+                {"address": "module.db", "resources": [
+                    {"address": "module.db.aws_db_instance.this[0]", "mode": "managed",
+                     "type": "aws_db_instance", "name": "this",
+                     "values": {"engine": "postgres", "storage_encrypted": False,
+                                "backup_retention_period": 14, "deletion_protection": True}},
+                ]},
+            ],
+        }
+    },
+    "resource_changes": [
+        {"address": "aws_s3_bucket_server_side_encryption_configuration.raw",
+         "change": {"after_unknown": {"bucket": True, "rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": True}]}]}}},
+        {"address": "module.db.aws_db_instance.this[0]", "change": {"after_unknown": {"kms_key_id": True}}},
+    ],
+    "configuration": {"root_module": {
+        "resources": [
+            {"address": "aws_s3_bucket_server_side_encryption_configuration.raw",
+             "expressions": {"bucket": {"references": ["aws_s3_bucket.raw.id", "aws_s3_bucket.raw"]}}},
+        ],
+        "module_calls": {"db": {"module": {"resources": []}}},
+    }},
+}  # fmt: skip
+
+
+def test_terraform_plan_json(tmp_path: Path) -> None:
+    import json
+
+    root = write_tree(
+        tmp_path / "repo", {"plans/prod.tfplan.json": json.dumps(PLAN), "README.md": "x\n"}
+    )
+    messages = sorted(f["message"] for f in findings(root, "ED1-004,BR1-001"))
+    # the SSE configuration points at the bucket through the configuration's references
+    assert messages == [
+        "aws_s3_bucket.raw: encrypted with an AWS-managed key (kms_master_key_id not set to a customer-managed key)",
+        "module.db.aws_db_instance.this: storage_encrypted is false: stored data is not encrypted",
+    ]
+    elsewhere = tmp_path / "plan.json"
+    elsewhere.write_text(json.dumps(PLAN))
+    empty = write_tree(tmp_path / "empty", {"README.md": "x\n"})
+    _, report = scan_json(empty, "--select", "ED1-004", "--terraform-plan", str(elsewhere))
+    assert len(report["findings"]) == 2 and report["findings"][0]["line"] is None
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"resource_changes": []}')
+    _, report = scan_json(empty, "--select", "ED1-004", "--terraform-plan", str(bad))
+    assert "no planned_values" in report["errors"][0]["message"]

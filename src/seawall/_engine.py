@@ -296,6 +296,7 @@ def run_scan(
     pii_files: tuple[str, ...] = (),
     pii_sample: int | None = None,
     log_files: tuple[str, ...] = (),
+    terraform_plans: tuple[str, ...] = (),
 ) -> Report:
     """Scan a platform repository and return the report (ConfigError for bad input)."""
     started = time.perf_counter()
@@ -321,6 +322,7 @@ def run_scan(
         pii_files=pii_files,
         pii_sample=pii_sample,
         log_files=log_files,
+        terraform_plans=tuple(os.path.abspath(p) for p in terraform_plans),
         log_globs=config.logs.paths,
         rotation_logs=config.keys.rotation_logs,
         max_rotation_age_days=config.keys.max_rotation_age_days,

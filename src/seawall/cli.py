@@ -145,6 +145,14 @@ def _report_options(fail_on: str) -> Callable[[Callable[..., Any]], Callable[...
     help="Also read rendered Helm/Kustomize manifests from FILE or standard input.",
 )
 @click.option(
+    "--terraform-plan",
+    "terraform_plans",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="FILE",
+    help="Also check a Terraform plan in JSON form (terraform show -json PLAN > FILE).",
+)
+@click.option(
     "-q",
     "--quiet",
     is_flag=True,
@@ -165,6 +173,7 @@ def scan(
     since: str | None,
     no_cache: bool,
     k8s_rendered: str | None,
+    terraform_plans: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Scan a platform repository at PATH and report every control's status."""
@@ -191,6 +200,7 @@ def scan(
             since=since,
             use_cache=not no_cache,
             k8s_rendered=k8s_rendered,
+            terraform_plans=terraform_plans,
         )
     _emit(report, fmt, output, quiet)
     threshold = Severity(fail_on) if fail_on else config.fail_on

@@ -23,8 +23,8 @@ def on(resource: TfResource, message: str, key: str, severity: Severity | None =
         message=f"{resource.address}: {message}",
         key=f"{resource.address}:{key}",
         path=resource.path,
-        line=resource.line,
-        end_line=resource.end_line,
+        line=resource.line or None,  # plan JSON has no lines
+        end_line=resource.end_line or None,
         resource=resource.address,
         severity=severity,
     )

@@ -38,3 +38,4 @@ class ScanOptions:
     log_globs: tuple[str, ...] = ()  # [logs] paths from the config, besides the tree's *.log
     rotation_logs: tuple[str, ...] = ()  # [keys] rotation-logs from the config
     max_rotation_age_days: int = 90
+    terraform_plans: tuple[str, ...] = ()  # `terraform show -json` files from --terraform-plan

@@ -15,6 +15,7 @@ without the caller's inputs), ``--var-file`` and plan JSON input.
 
 from __future__ import annotations
 
+import json
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -233,17 +234,30 @@ def _parse_source(
         if text.text is None:
             issues.append(CollectorIssue(path, text.problem or "cannot read file"))
             continue
-        try:
-            parsed, spans = _parse(text.text)
-        except Exception as exc:  # lark's parse errors carry line and column
-            # lark's message quotes the offending source, which may be a secret: say where only.
-            line, column = _error_line(exc), getattr(exc, "column", None)
-            where = f" at line {line}, column {column}" if line and isinstance(column, int) else ""
-            issues.append(
-                CollectorIssue(path, f"malformed HCL{where} ({type(exc).__name__})", line)
-            )
-            continue
-        if path.endswith(".tfvars"):
+        spans: dict[tuple[str, ...], tuple[int, int]] = {}
+        if path.endswith(".json"):  # Terraform's JSON syntax: the same structure
+            try:
+                parsed = json.loads(text.text)
+            except json.JSONDecodeError as exc:
+                issues.append(CollectorIssue(path, f"malformed Terraform JSON: {exc}", exc.lineno))
+                continue
+            if not isinstance(parsed, dict):
+                issues.append(CollectorIssue(path, "Terraform JSON must be an object at the top"))
+                continue
+        else:
+            try:
+                parsed, spans = _parse(text.text)
+            except Exception as exc:  # lark's parse errors carry line and column
+                # lark's message quotes the offending source, which may be a secret: say where only.
+                line, column = _error_line(exc), getattr(exc, "column", None)
+                where = (
+                    f" at line {line}, column {column}" if line and isinstance(column, int) else ""
+                )
+                issues.append(
+                    CollectorIssue(path, f"malformed HCL{where} ({type(exc).__name__})", line)
+                )
+                continue
+        if path.endswith((".tfvars", ".tfvars.json")):
             source.tfvars.append(parsed)
             continue
         for kind, target in (
@@ -383,7 +397,9 @@ def collect(context: CollectContext) -> Collected:
         by_directory[os.path.dirname(source.path)].append(source.path)
     for source in context.tree.of_kind(FileKind.TERRAFORM_VARS):
         name = os.path.basename(source.path)
-        if name == "terraform.tfvars" or name.endswith(".auto.tfvars"):
+        if name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith(
+            (".auto.tfvars", ".auto.tfvars.json")
+        ):
             by_directory[os.path.dirname(source.path)].append(source.path)
     issues: list[CollectorIssue] = []
     sources = {
@@ -391,7 +407,7 @@ def collect(context: CollectContext) -> Collected:
             context,
             directory,
             # .tf before .tfvars: variables are declared before values are assigned.
-            sorted(paths, key=lambda p: (p.endswith(".tfvars"), p)),
+            sorted(paths, key=lambda p: (".tfvars" in p, p)),
             issues,
         )
         for directory, paths in sorted(by_directory.items())
@@ -408,5 +424,34 @@ def collect(context: CollectContext) -> Collected:
         if directory in called:
             continue  # evaluated through its callers, with their inputs
         resources.extend(_Instance(parsed, None, "", sources, ()).resources())
+    plans = [
+        (os.path.join(context.tree.root, f.path), f.path)
+        for f in context.tree.of_kind(FileKind.JSON)
+        if os.path.basename(f.path) == "tfplan.json" or f.path.endswith(".tfplan.json")
+    ]
+    plans += [(path, os.path.relpath(path)) for path in context.options.terraform_plans]
+    for path, display in plans:
+        resources.extend(_plan(path, display, issues))
     files = tuple(p for d in sorted(by_directory) for p in by_directory[d])
-    return Collected(TerraformEvidence(tuple(resources), files), tuple(issues))
+    return Collected(
+        TerraformEvidence(tuple(resources), (*files, *(d for _, d in plans))), tuple(issues)
+    )
+
+
+def _plan(path: str, display: str, issues: list[CollectorIssue]) -> list[TfResource]:
+    from seawall.collectors._tfplan import PlanError, plan_resources
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        planned = plan_resources(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        issues.append(CollectorIssue(display, f"cannot read Terraform plan: {exc}"))
+        return []
+    except PlanError as exc:
+        issues.append(CollectorIssue(display, f"Terraform plan: {exc}"))
+        return []
+    return [
+        TfResource(type_, name, display, 0, 0, values, data, prefix)
+        for prefix, type_, name, values, data in planned
+    ]
