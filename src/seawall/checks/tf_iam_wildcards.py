@@ -169,7 +169,7 @@ def _findings(resource: TfResource, statement: dict[str, Any], trust: bool) -> l
         found.append(
             on(resource, "a statement allows NotAction: everything except a list", "not-action")
         )
-    if "*" in resources:
+    if "*" in resources and not statement.get("Condition"):  # conditions constrain the grant
         if any(a.lower() in ("iam:passrole", "iam:*") for a in actions):
             found.append(
                 on(

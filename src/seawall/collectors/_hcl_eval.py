@@ -96,6 +96,7 @@ class _Tokens:
         return item
 
 
+_LITERAL = "\x00LITERAL-DOLLAR-BRACE\x00"
 _ROOTS_UNKNOWN = {"each", "count", "path", "terraform", "module", "self"}
 
 
@@ -137,13 +138,18 @@ class Evaluator:
             text = heredoc.group(2)
         if "${" not in text:
             return text
+        escaped = "$${" in text  # "$${" is a literal "${" (IAM policy variables)
+        if escaped:
+            text = text.replace("$${", _LITERAL)
+            if "${" not in text:
+                return text.replace(_LITERAL, "${")
         parts = _split_template(text)
         if len(parts) == 1 and parts[0][0] == "expr":
             return self.expression(parts[0][1])
         pieces = []
         for kind, part in parts:
             if kind == "text":
-                pieces.append(part)
+                pieces.append(part.replace(_LITERAL, "${"))
                 continue
             value = self.expression(part)
             if isinstance(value, Unknown):
