@@ -9,8 +9,9 @@ CHECKED_CONTROLS = {
     "CP-2",
 }  # fmt: skip
 # Controls the hardened example evidences only in part: live checks (Postgres,
-# TLS) have no target there, and key rotation is judged against today's date.
-PARTIAL_IN_HARDENED = {"SI-1", "SI-2", "ED-1"}
+# TLS) have no target there, key rotation is judged against today's date, and its
+# Terraform has no prod/non-prod split for CP2-002 to compare.
+PARTIAL_IN_HARDENED = {"SI-1", "SI-2", "ED-1", "CP-2"}
 
 
 FOUNDATION_CHECKS = {"SI1-001", "SI1-002", "SI1-003", "SI1-004", "CR1-001", "SC1-001", "SC2-001"}

@@ -378,3 +378,51 @@ def test_terraform_plan_json(tmp_path: Path) -> None:
     bad.write_text('{"resource_changes": []}')
     _, report = scan_json(empty, "--select", "ED1-004", "--terraform-plan", str(bad))
     assert "no planned_values" in report["errors"][0]["message"]
+
+
+def test_backup_bucket_replicated_under_the_same_key(tmp_path: Path) -> None:
+    source = (
+        'resource "aws_kms_key" "backup" {\n  enable_key_rotation = true\n}\n'
+        'resource "aws_s3_bucket" "db_backups" {\n  bucket = "acme-db-backups"\n  object_lock_enabled = true\n}\n'
+        'resource "aws_s3_bucket_versioning" "db_backups" {\n  bucket = aws_s3_bucket.db_backups.id\n'
+        '  versioning_configuration {\n    status = "Suspended"\n  }\n}\n'
+        'resource "aws_s3_bucket_server_side_encryption_configuration" "db_backups" {\n'
+        "  bucket = aws_s3_bucket.db_backups.id\n  rule {\n    apply_server_side_encryption_by_default {\n"
+        '      sse_algorithm = "aws:kms"\n      kms_master_key_id = aws_kms_key.backup.arn\n    }\n  }\n}\n'
+        'resource "aws_s3_bucket_replication_configuration" "db_backups" {\n  bucket = aws_s3_bucket.db_backups.id\n'
+        '  role = "r"\n  rule {\n    status = "Enabled"\n    destination {\n      bucket = "arn:aws:s3:::dr"\n'
+        "      encryption_configuration {\n        replica_kms_key_id = aws_kms_key.backup.arn\n      }\n    }\n  }\n}\n"
+        'resource "aws_s3_bucket" "assets" {\n  bucket = "acme-assets"\n}\n'
+    )
+    messages = sorted(f["message"] for f in findings(write_tree(tmp_path, {"b.tf": source}), "BR1-002"))
+    assert messages == [
+        "aws_s3_bucket.db_backups: backup bucket without versioning: overwritten or deleted backups are gone",
+        "aws_s3_bucket.db_backups: replicas use the source bucket's key (aws_kms_key.backup)",
+    ]
+
+
+def test_environment_separation_from_path_labels(tmp_path: Path) -> None:
+    prod = (
+        'resource "aws_db_instance" "main" {\n  engine = "postgres"\n'
+        '  vpc_security_group_ids = ["sg-0a1b2c3d4e5f60718"]\n}\n'
+        'resource "aws_route53_record" "api" {\n  name = "api.prod.acme.io"\n  type = "A"\n}\n'
+    )
+    dev = (
+        'resource "aws_db_instance" "main" {\n  engine = "postgres"\n'
+        '  vpc_security_group_ids = ["sg-0a1b2c3d4e5f60718"]\n}\n'
+        'resource "aws_ssm_parameter" "upstream" {\n  name = "upstream"\n  type = "String"\n'
+        '  value = "https://api.prod.acme.io/v1"\n}\n'
+    )
+    root = write_tree(
+        tmp_path,
+        {
+            "stacks/live/main.tf": prod,
+            "stacks/sandbox/main.tf": dev,
+            "seawall.toml": '[environments]\nprod = ["stacks/live/**"]\nnon-prod = ["stacks/sandbox/**"]\n',
+        },
+    )
+    messages = sorted(f["message"] for f in findings(root, "CP2-002"))
+    assert messages == [
+        "aws_db_instance.main: non-prod stack uses prod's security group sg-0a1b2c3d4e5f60718",
+        "aws_ssm_parameter.upstream: non-prod stack uses prod's hostname api.prod.acme.io",
+    ]

@@ -33,6 +33,8 @@ REGISTRY: dict[str, str] = {
     "SI1-007": "seawall.checks.tf_secret_not_rotated",
     "SI2-003": "seawall.checks.tf_iam_wildcards",
     "BR1-001": "seawall.checks.tf_database_backups_weak",
+    "BR1-002": "seawall.checks.tf_backup_bucket_weak",
+    "CP2-002": "seawall.checks.tf_environments_not_separated",
     "MI2-002": "seawall.checks.log_pii_redaction_rate",
     "CR1-001": "seawall.checks.dockerfile_runs_as_root",
     "SC1-001": "seawall.checks.base_image_not_digest_pinned",

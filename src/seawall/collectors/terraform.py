@@ -15,6 +15,7 @@ without the caller's inputs), ``--var-file`` and plan JSON input.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections import defaultdict
@@ -41,6 +42,7 @@ class TfResource:
     attributes: dict[str, Any]
     data: bool = False
     module: str = ""  # "module.db." for a resource of a called module
+    environment: str | None = None  # "prod" / "non-prod", from path labels of the file
 
     @property
     def local_address(self) -> str:
@@ -433,6 +435,11 @@ def collect(context: CollectContext) -> Collected:
     for path, display in plans:
         resources.extend(_plan(path, display, issues))
     files = tuple(p for d in sorted(by_directory) for p in by_directory[d])
+    labels = {f.path: f.environment.value for f in context.tree.files if f.environment is not None}
+    resources = [
+        dataclasses.replace(r, environment=labels[r.path]) if r.path in labels else r
+        for r in resources
+    ]
     return Collected(
         TerraformEvidence(tuple(resources), (*files, *(d for _, d in plans))), tuple(issues)
     )
