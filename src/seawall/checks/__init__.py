@@ -34,6 +34,7 @@ REGISTRY: dict[str, str] = {
     "SI2-003": "seawall.checks.tf_iam_wildcards",
     "BR1-001": "seawall.checks.tf_database_backups_weak",
     "BR1-002": "seawall.checks.tf_backup_bucket_weak",
+    "BR1-003": "seawall.checks.tf_backup_plan_weak",
     "CP2-002": "seawall.checks.tf_environments_not_separated",
     "MI2-002": "seawall.checks.log_pii_redaction_rate",
     "CR1-001": "seawall.checks.dockerfile_runs_as_root",
