@@ -23,7 +23,7 @@ CORPORA = {
     "terraform-aws-eks": "/work/.mirror/terraform-aws-modules+terraform-aws-eks/repo",
     "terraform-aws-rds": "/work/.mirror/terraform-aws-modules+terraform-aws-rds/repo",
 }
-CHECKS = "SI3-003,CR1-010,ED1-004,ED1-005,SI1-006,SI1-007,SI2-003,BR1-001"
+CHECKS = "SI3-003,CR1-010,ED1-004,ED1-005,ED1-006,SI1-006,SI1-007,SI2-003,BR1-001,BR1-002,BR1-003,CP2-002"
 # Anchor check titles -> baseline control, first match wins.
 _MAP = [
     (
