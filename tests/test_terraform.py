@@ -304,9 +304,11 @@ def test_tls_in_transit(tmp_path: Path) -> None:
             'resource "aws_cloudfront_distribution" "cdn" {\n  enabled = true\n'
             '  default_cache_behavior {\n    viewer_protocol_policy = "allow-all"\n  }\n'
             '  viewer_certificate {\n    acm_certificate_arn = "c"\n    minimum_protocol_version = "TLSv1.1_2016"\n  }\n}\n'
-            'resource "aws_db_parameter_group" "pg" {\n  family = "postgres15"\n'
+            'resource "aws_db_parameter_group" "pg" {\n  family = "postgres14"\n'
             '  parameter {\n    name = "log_connections"\n    value = "1"\n  }\n}\n'
-            'resource "aws_db_parameter_group" "secure" {\n  family = "postgres15"\n'
+            'resource "aws_db_parameter_group" "secure" {\n  family = "postgres14"\n'
+            '  parameter {\n    name = "rds.force_ssl"\n    value = "1"\n  }\n}\n'
+            'resource "aws_db_parameter_group" "modern" {\n  family = "postgres16"\n'
             '  parameter {\n    name = "rds.force_ssl"\n    value = "1"\n  }\n}\n',
         },
     )

@@ -146,7 +146,21 @@ def _parameter_group(resource: TfResource) -> list[Violation]:
                 return [undecided(resource, name, value)]
             if str(value).lower() in accepted:
                 return []
+            return [
+                on(
+                    resource,
+                    f"{name} is set to {value}: clients may connect without TLS",
+                    "force-ssl",
+                )
+            ]
+    if _forces_ssl_by_default(family):
+        return []  # RDS for PostgreSQL 15+ defaults rds.force_ssl to 1
     return [on(resource, f"{name} is not on: clients may connect without TLS", "force-ssl")]
+
+
+def _forces_ssl_by_default(family: str) -> bool:
+    match = re.match(r"^(?:aurora-)?postgres(?:ql)?(\d+)", family)
+    return match is not None and int(match.group(1)) >= 15
 
 
 def judge(resource: TfResource, tf: TerraformEvidence) -> list[Violation]:
