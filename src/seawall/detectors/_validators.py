@@ -120,7 +120,8 @@ _NOT_SECRET_NAME = re.compile(
     r"(?i)(?:_|\.|-)?(?:id|ids|file|path|dir|url|uri|name|names|type|length|len|size|count|"
     r"header|field|prefix|suffix|env|var|expires?|expiry|ttl|timeout|format|regex|pattern|"
     r"policy|enabled|required|min|max|hint|label|placeholder|input|param|location|endpoint|"
-    r"version|algorithm|alg|rotation|arn|ref|source|store|manager|provider|mode)$"
+    r"version|algorithm|alg|rotation|arn|ref|source|store|manager|provider|mode|encryption|"
+    r"method|cipher|scheme)$"
     # a file name ("secret.txt": ...), not a credential's name
     r"|\.(?:txt|json|ya?ml|pem|key|crt|csv|env|ini|cfg|conf|toml|xml|py|js|ts|sh|md)$"
 )
