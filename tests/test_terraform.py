@@ -396,7 +396,9 @@ def test_backup_bucket_replicated_under_the_same_key(tmp_path: Path) -> None:
         "      encryption_configuration {\n        replica_kms_key_id = aws_kms_key.backup.arn\n      }\n    }\n  }\n}\n"
         'resource "aws_s3_bucket" "assets" {\n  bucket = "acme-assets"\n}\n'
     )
-    messages = sorted(f["message"] for f in findings(write_tree(tmp_path, {"b.tf": source}), "BR1-002"))
+    messages = sorted(
+        f["message"] for f in findings(write_tree(tmp_path, {"b.tf": source}), "BR1-002")
+    )
     assert messages == [
         "aws_s3_bucket.db_backups: backup bucket without versioning: overwritten or deleted backups are gone",
         "aws_s3_bucket.db_backups: replicas use the source bucket's key (aws_kms_key.backup)",
