@@ -430,3 +430,37 @@ def test_environment_separation_from_path_labels(tmp_path: Path) -> None:
         "aws_db_instance.main: non-prod stack uses prod's security group sg-0a1b2c3d4e5f60718",
         "aws_ssm_parameter.upstream: non-prod stack uses prod's hostname api.prod.acme.io",
     ]
+
+
+def test_gitlab_oidc_trust_with_a_wildcard_project(tmp_path: Path) -> None:
+    trust = (
+        'data "aws_iam_policy_document" "trust" {\n  statement {\n    actions = ["sts:AssumeRoleWithWebIdentity"]\n'
+        '    principals {\n      type = "Federated"\n'
+        '      identifiers = ["arn:aws:iam::123456789012:oidc-provider/gitlab.com"]\n    }\n'
+        '    condition {\n      test = "StringLike"\n      variable = "gitlab.com:sub"\n'
+        '      values = ["project_path:acme/*:ref_type:branch:ref:main"]\n    }\n  }\n}\n'
+        'resource "aws_iam_role" "deploy" {\n  name = "deploy"\n'
+        "  assume_role_policy = data.aws_iam_policy_document.trust.json\n}\n"
+    )
+    (finding,) = findings(write_tree(tmp_path, {"iam.tf": trust}), "SI2-003")
+    assert "GitLab CI OIDC :sub condition ends in a wildcard" in finding["message"]
+
+
+def test_var_file_for_root_modules(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path / "repo",
+        {
+            "main.tf": 'variable "rotation" { default = false }\n'
+            'resource "aws_kms_key" "k" {\n  enable_key_rotation = var.rotation\n}\n',
+        },
+    )
+    (tmp_path / "prod.tfvars").write_text("rotation = true\n")
+    (tmp_path / "broken.tfvars").write_text("rotation = \n")
+    assert len(findings(root, "ED1-005")) == 1
+    _, report = scan_json(root, "--select", "ED1-005", "--var-file", str(tmp_path / "prod.tfvars"))
+    assert report["findings"] == []
+    _, report = scan_json(
+        root, "--select", "ED1-005", "--var-file", str(tmp_path / "broken.tfvars")
+    )
+    assert "malformed variable file" in report["errors"][0]["message"]
+    assert len(report["findings"]) == 1

@@ -297,6 +297,7 @@ def run_scan(
     pii_sample: int | None = None,
     log_files: tuple[str, ...] = (),
     terraform_plans: tuple[str, ...] = (),
+    terraform_var_files: tuple[str, ...] = (),
 ) -> Report:
     """Scan a platform repository and return the report (ConfigError for bad input)."""
     started = time.perf_counter()
@@ -323,6 +324,7 @@ def run_scan(
         pii_sample=pii_sample,
         log_files=log_files,
         terraform_plans=tuple(os.path.abspath(p) for p in terraform_plans),
+        terraform_var_files=tuple(os.path.abspath(p) for p in terraform_var_files),
         log_globs=config.logs.paths,
         rotation_logs=config.keys.rotation_logs,
         max_rotation_age_days=config.keys.max_rotation_age_days,

@@ -153,6 +153,14 @@ def _report_options(fail_on: str) -> Callable[[Callable[..., Any]], Callable[...
     help="Also check a Terraform plan in JSON form (terraform show -json PLAN > FILE).",
 )
 @click.option(
+    "--var-file",
+    "terraform_var_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="FILE",
+    help="Terraform variable values for root modules, as terraform -var-file (HCL or JSON).",
+)
+@click.option(
     "-q",
     "--quiet",
     is_flag=True,
@@ -174,6 +182,7 @@ def scan(
     no_cache: bool,
     k8s_rendered: str | None,
     terraform_plans: tuple[str, ...],
+    terraform_var_files: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Scan a platform repository at PATH and report every control's status."""
@@ -201,6 +210,7 @@ def scan(
             use_cache=not no_cache,
             k8s_rendered=k8s_rendered,
             terraform_plans=terraform_plans,
+            terraform_var_files=terraform_var_files,
         )
     _emit(report, fmt, output, quiet)
     threshold = Severity(fail_on) if fail_on else config.fail_on

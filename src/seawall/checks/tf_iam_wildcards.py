@@ -47,6 +47,21 @@ _POLICY_ATTRIBUTES = {
     "aws_sns_topic_policy": ("policy",),
     "aws_iam_role": ("assume_role_policy",),
 }
+# CI systems whose OIDC tokens AWS roles trust: (issuer host in the provider ARN, name).
+_CI_OIDC = (
+    ("token.actions.githubusercontent.com", "GitHub Actions"),
+    ("gitlab", "GitLab CI"),
+    ("oidc.circleci.com", "CircleCI"),
+    ("api.bitbucket.org", "Bitbucket Pipelines"),
+    ("app.terraform.io", "HCP Terraform"),
+)
+
+
+def _wildcard_subject(subject: str) -> bool:
+    """``repo:org/*``, ``repo:org/app:*``, ``project_path:group/*:ref_type:branch:ref:*``, ``*``."""
+    return subject == "*" or subject.endswith("*") or ":*" in subject or "/*" in subject
+
+
 _READ_PREFIXES = ("Get", "List", "Describe", "Head", "BatchGet", "Query", "Scan", "Select", "View")
 
 
@@ -116,7 +131,8 @@ def _findings(resource: TfResource, statement: dict[str, Any], trust: bool) -> l
     if trust:
         principal = statement.get("Principal") or {}
         federated = _as_list(principal.get("Federated")) if isinstance(principal, dict) else []
-        if any("token.actions.githubusercontent.com" in str(f) for f in federated):
+        ci = next((name for f in federated for host, name in _CI_OIDC if host in str(f)), None)
+        if ci is not None:
             subjects = [
                 value
                 for test in (statement.get("Condition") or {}).values()
@@ -126,22 +142,11 @@ def _findings(resource: TfResource, statement: dict[str, Any], trust: bool) -> l
                 for value in _as_list(values)
             ]
             if not subjects:
-                found.append(
-                    on(
-                        resource,
-                        "GitHub's OIDC provider may assume the role from any repository (no :sub condition)",
-                        "oidc-any-repo",
-                        Severity.CRITICAL,
-                    )
-                )
-            elif any(str(s).rstrip("*").count(":") < 2 or str(s).endswith(":*") for s in subjects):
-                found.append(
-                    on(
-                        resource,
-                        "the OIDC :sub condition ends in a wildcard: any branch or environment of the repository may assume the role",
-                        "oidc-wildcard",
-                    )
-                )
+                message = f"{ci}'s OIDC provider may assume the role from any repository or project (no :sub condition)"
+                found.append(on(resource, message, "oidc-any-repo", Severity.CRITICAL))
+            elif any(_wildcard_subject(str(s)) for s in subjects):
+                message = f"the {ci} OIDC :sub condition ends in a wildcard: any branch, environment or project under it may assume the role"
+                found.append(on(resource, message, "oidc-wildcard"))
         if _principal_is_anyone(statement.get("Principal")) and not statement.get("Condition"):
             found.append(
                 on(

@@ -39,3 +39,4 @@ class ScanOptions:
     rotation_logs: tuple[str, ...] = ()  # [keys] rotation-logs from the config
     max_rotation_age_days: int = 90
     terraform_plans: tuple[str, ...] = ()  # `terraform show -json` files from --terraform-plan
+    terraform_var_files: tuple[str, ...] = ()  # --var-file: values for root modules

@@ -298,6 +298,7 @@ class _Instance:
         prefix: str,
         sources: dict[str, _Source],
         stack: tuple[str, ...],
+        var_files: tuple[dict[str, Any], ...] = (),
     ) -> None:
         self.source = source
         self.prefix = prefix
@@ -318,10 +319,14 @@ class _Instance:
                 )
             else:
                 self.variables[name] = Unknown(f"var.{name} has no default")
-        if inputs is None:  # tfvars are for root modules only
+        if inputs is None:  # tfvars and --var-file are for root modules only
             for values in source.tfvars:
                 for name, raw in values.items():
                     self.variables[name] = self.evaluator.value(raw)
+            for values in var_files:  # later wins, as with terraform -var-file
+                for name, raw in values.items():
+                    if name in source.variables:  # only the roots that declare it
+                        self.variables[name] = self.evaluator.value(raw)
 
     def local(self, name: str) -> Any:
         if name in self.locals:
@@ -421,11 +426,12 @@ def collect(context: CollectContext) -> Collected:
         if (target := _local_target(source.directory, body)) is not None
         and target != source.directory
     }
+    var_files = tuple(_var_file(path, issues) for path in context.options.terraform_var_files)
     resources: list[TfResource] = []
     for directory, parsed in sources.items():
         if directory in called:
             continue  # evaluated through its callers, with their inputs
-        resources.extend(_Instance(parsed, None, "", sources, ()).resources())
+        resources.extend(_Instance(parsed, None, "", sources, (), var_files).resources())
     plans = [
         (os.path.join(context.tree.root, f.path), f.path)
         for f in context.tree.of_kind(FileKind.JSON)
@@ -443,6 +449,26 @@ def collect(context: CollectContext) -> Collected:
     return Collected(
         TerraformEvidence(tuple(resources), (*files, *(d for _, d in plans))), tuple(issues)
     )
+
+
+def _var_file(path: str, issues: list[CollectorIssue]) -> dict[str, Any]:
+    """A ``--var-file`` (HCL or JSON); problems become error results, the scan goes on."""
+    display = os.path.relpath(path)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        issues.append(CollectorIssue(display, f"cannot read variable file: {exc}"))
+        return {}
+    try:
+        values = json.loads(text) if path.endswith(".json") else _parse(text)[0]
+    except Exception as exc:  # JSON or lark errors: name the place, never the text
+        line = getattr(exc, "lineno", None) or _error_line(exc)
+        issues.append(
+            CollectorIssue(display, f"malformed variable file ({type(exc).__name__})", line)
+        )
+        return {}
+    return values if isinstance(values, dict) else {}
 
 
 def _plan(path: str, display: str, issues: list[CollectorIssue]) -> list[TfResource]:
