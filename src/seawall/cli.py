@@ -453,35 +453,70 @@ def tls(
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option(
     "--sample",
     type=click.IntRange(min=1),
-    help="Scan a systematic sample of about N records per file.",
+    help="Scan a sample of about N records per file (systematic) or table (TABLESAMPLE).",
+)
+@click.option(
+    "--dsn-env",
+    metavar="VAR",
+    help="Environment variable holding a PostgreSQL DSN, for --table and --schema.",
+)
+@click.option("--table", "tables", multiple=True, metavar="SCHEMA.TABLE", help="A table to scan.")
+@click.option(
+    "--schema", "schemas", multiple=True, metavar="NAME", help="Scan every table of a schema."
 )
 @_report_options(fail_on="high")
 @_guarded
 def pii(
     paths: tuple[str, ...],
     sample: int | None,
+    dsn_env: str | None,
+    tables: tuple[str, ...],
+    schemas: tuple[str, ...],
     fmt: str,
     output: str | None,
     fail_on: str,
     quiet: bool,
 ) -> None:
-    """Find unmasked PII in data files: files, folders or globs.
+    """Find unmasked PII in data files (files, folders, globs) and PostgreSQL tables.
 
-    Reads CSV, TSV, JSON lines, JSON arrays of objects and Parquet.
+    Reads CSV, TSV, JSON lines, JSON arrays of objects and Parquet; tables are
+    read read-only through a server-side cursor.
     """
     import dataclasses
     import tempfile
 
     from seawall._config import Config
     from seawall._engine import run_scan
+    from seawall._errors import ConfigError
     from seawall._model import Severity
 
+    if not paths and not tables and not schemas:
+        raise ConfigError("name data files, or --table/--schema with --dsn-env")
+    targets: list[tuple[str, str, str]] = []
+    if tables or schemas:
+        if not dsn_env:
+            raise ConfigError("--table and --schema need --dsn-env VAR")
+        dsn = os.environ.get(dsn_env, "")
+        if not dsn:
+            raise ConfigError(f"environment variable {dsn_env} is not set")
+        from seawall.collectors.data_pii import schema_tables
+
+        names = list(tables)
+        for schema in schemas:
+            try:
+                names.extend(schema_tables(dsn, schema))
+            except Exception as exc:  # psycopg's errors: a one-line reason, never the DSN
+                reason = getattr(getattr(exc, "diag", None), "message_primary", None)
+                raise ConfigError(
+                    f"cannot list the tables of schema {schema}: {reason or type(exc).__name__}"
+                ) from None
+        targets = [(dsn, name, f"postgres:{dsn_env}/{name}") for name in names]
     suffixes = (".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet")
-    files = _expand_paths(paths, lambda name: name.lower().endswith(suffixes))
+    files = _expand_paths(paths, lambda name: name.lower().endswith(suffixes)) if paths else []
     config = Config(select=("ED2-002",))
     with tempfile.TemporaryDirectory() as empty:
         report = run_scan(
@@ -490,6 +525,7 @@ def pii(
             use_cache=False,
             pii_files=tuple(os.path.abspath(f) for f in files),
             pii_sample=sample,
+            pii_tables=tuple(targets),
         )
     report = dataclasses.replace(
         report, root="pii", controls=tuple(c for c in report.controls if c.control_id == "ED-2")

@@ -34,6 +34,8 @@ class ScanOptions:
     k8s_rendered: str | None = None  # a file of rendered manifests, or "-" for stdin
     pii_files: tuple[str, ...] = ()  # `seawall pii`: these files instead of non-prod tree files
     pii_sample: int | None = None
+    # `seawall pii --table`: (DSN, schema.table, display name); the DSN never reaches a report.
+    pii_tables: tuple[tuple[str, str, str], ...] = ()
     log_files: tuple[str, ...] = ()  # `seawall logs`: these files instead of the tree's logs
     log_globs: tuple[str, ...] = ()  # [logs] paths from the config, besides the tree's *.log
     rotation_logs: tuple[str, ...] = ()  # [keys] rotation-logs from the config

@@ -281,7 +281,7 @@ def _merge(results: Iterable[ColumnResult], example_limit: int) -> tuple[ColumnR
 
 def _targets(context: CollectContext) -> list[tuple[str, str]]:
     """(absolute path, display name) pairs to scan."""
-    if context.options.pii_files:
+    if context.options.pii_files or context.options.pii_tables:
         return [(path, os.path.relpath(path)) for path in context.options.pii_files]
     return [
         (os.path.join(context.tree.root, f.path), f.path)
@@ -294,6 +294,15 @@ def collect(context: CollectContext) -> Collected:
     """Data files under non-prod paths (scan), or the paths given to `seawall pii`."""
     files: list[FileResult] = []
     issues: list[CollectorIssue] = []
+    for dsn, table, display in context.options.pii_tables:
+        try:
+            files.append(scan_table(dsn, table, display, context.options.pii_sample))
+        except ImportError:
+            issues.append(
+                CollectorIssue(display, "table scans need psycopg: pip install 'seawall[postgres]'")
+            )
+        except DataFileError as exc:
+            issues.append(CollectorIssue(display, str(exc)))
     for path, display in _targets(context):
         try:
             files.append(scan_file(path, display, context.options.pii_sample))
@@ -305,3 +314,92 @@ def collect(context: CollectContext) -> Collected:
         except DataFileError as exc:
             issues.append(CollectorIssue(display, f"cannot read data file: {exc}"))
     return Collected(PiiEvidence(tuple(files)), tuple(issues))
+
+
+def scan_table(
+    dsn: str,
+    table: str,
+    display: str,
+    sample: int | None = None,
+    example_limit: int = _EXAMPLE_ROWS,
+) -> FileResult:
+    """Scan one PostgreSQL table (``schema.table``) read-only, in batches of text columns.
+
+    Every row is read through a server-side cursor, or with ``sample`` a
+    ``TABLESAMPLE BERNOULLI`` of about that many rows. Record numbers are
+    positions in the scan (tables have no stable order), never key values.
+    Raises DataFileError with the server's reason (no values) on failure.
+    """
+    import psycopg
+    import pyarrow as pa
+    from psycopg import sql
+
+    schema, _, name = table.rpartition(".")
+    identifier = sql.Identifier(schema or "public", name)
+    try:
+        with psycopg.connect(
+            dsn, connect_timeout=10, application_name="seawall-pii", autocommit=False
+        ) as connection:
+            connection.read_only = True
+            columns = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass"
+                    " AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                    (f"{identifier.as_string(connection)}",),
+                ).fetchall()
+            ]
+            total = connection.execute(
+                sql.SQL("SELECT count(*) FROM {}").format(identifier)
+            ).fetchone()
+            rows_in_table = int(total[0]) if total else 0
+            percent = 100.0
+            if sample is not None and rows_in_table > sample:
+                percent = max(0.0001, 100.0 * sample / rows_in_table)
+            query = sql.SQL("SELECT {} FROM {}{}").format(
+                sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns),
+                identifier,
+                sql.SQL(" TABLESAMPLE BERNOULLI ({})").format(sql.Literal(percent))
+                if percent < 100.0
+                else sql.SQL(""),
+            )
+            tallies: dict[tuple[str, int], _Tally] = {}
+            scanned = 0
+            with connection.cursor(name="seawall_pii") as cursor:
+                cursor.itersize = _BATCH_ROWS
+                cursor.execute(query)
+                while rows := cursor.fetchmany(_BATCH_ROWS):
+                    arrays = [
+                        pa.array([r[i] for r in rows], pa.string()) for i in range(len(columns))
+                    ]
+                    batch = pa.RecordBatch.from_arrays(arrays, names=columns)
+                    _scan_batch(batch, scanned, None, tallies, example_limit)
+                    scanned += len(rows)
+            connection.rollback()
+    except psycopg.Error as exc:
+        reason = getattr(getattr(exc, "diag", None), "message_primary", None) or type(exc).__name__
+        raise DataFileError(f"cannot read table {table}: {reason}") from None
+    sampling = "every record"
+    if percent < 100.0:
+        sampling = (
+            f"TABLESAMPLE BERNOULLI ({percent:.4g}%): {scanned} of about {rows_in_table} rows"
+        )
+    results = [
+        ColumnResult(column, DETECTORS[index].type, t.records, t.test, tuple(t.examples))
+        for (column, index), t in tallies.items()
+        if t.records or t.test
+    ]
+    return FileResult(display, rows_in_table, scanned, sampling, _merge(results, example_limit))
+
+
+def schema_tables(dsn: str, schema: str) -> list[str]:
+    """``schema.table`` for every ordinary table of a schema."""
+    import psycopg
+
+    with psycopg.connect(dsn, connect_timeout=10, application_name="seawall-pii") as connection:
+        connection.read_only = True
+        rows = connection.execute(
+            "SELECT schemaname, tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename",
+            (schema,),
+        ).fetchall()
+    return [f"{s}.{t}" for s, t in rows]
