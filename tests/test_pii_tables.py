@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import run_cli, scan_json, write_tree
 from pg_cluster import PgCluster, require_postgres
 
 
@@ -79,3 +80,23 @@ def test_missing_table_is_an_error_not_a_crash(dsn: str, monkeypatch: pytest.Mon
     assert report["errors"] and "cannot read table staging.nope" in report["errors"][0]["message"]
     assert result.exit_code == 1
     assert run_cli("pii", "--table", "staging.customers").exit_code == 2
+
+
+def test_scan_reads_non_prod_targets(
+    dsn: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SEAWALL_STAGING_DSN", dsn)
+    root = write_tree(
+        tmp_path,
+        {
+            "seawall.toml": '[[postgres]]\nname = "staging"\ndsn_env = "SEAWALL_STAGING_DSN"\n'
+            'environment = "non-prod"\npii_schemas = ["staging"]\npii_sample = 500\n'
+        },
+    )
+    _, report = scan_json(root, "--select", "ED2-002")
+    paths = {f["path"] for f in report["findings"]}
+    assert paths == {"postgres:staging/staging.customers"}
+    assert all("TABLESAMPLE" in f["message"] for f in report["findings"])
+    monkeypatch.delenv("SEAWALL_STAGING_DSN")
+    _, report = scan_json(root, "--select", "ED2-002")
+    assert "SEAWALL_STAGING_DSN is not set" in report["errors"][0]["message"]

@@ -103,8 +103,9 @@ def _parse_secrets(raw: object) -> SecretsSettings:
 
 
 _POSTGRES_KEYS = frozenset(
-    {"name", "dsn_env", "environment", "tenant_columns", "admin_roles", "max_elevation_minutes"}
-)
+    {"name", "dsn_env", "environment", "tenant_columns", "admin_roles", "max_elevation_minutes",
+     "pii_schemas", "pii_sample"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ class PgTargetConfig:
     tenant_columns: tuple[str, ...] | None
     admin_roles: tuple[str, ...]
     max_elevation_minutes: int
+    pii_schemas: tuple[str, ...] = ()  # non-prod targets: schemas scanned for PII by `scan`
+    pii_sample: int | None = 10_000  # rows per table (TABLESAMPLE); None: every row
 
 
 def _array_of_tables(
@@ -161,6 +164,14 @@ def _parse_postgres(raw: object) -> tuple[PgTargetConfig, ...]:
         minutes = entry.get("max_elevation_minutes", 240)
         if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
             raise ConfigError(f"{where}: max_elevation_minutes must be a positive whole number")
+        pii_sample = entry.get("pii_sample", 10_000)
+        if pii_sample is not None and (
+            not isinstance(pii_sample, int) or isinstance(pii_sample, bool) or pii_sample <= 0
+        ):
+            raise ConfigError(f"{where}: pii_sample must be a positive number of rows")
+        pii_schemas = _strings(entry.get("pii_schemas", []), f"{where}.pii_schemas")
+        if pii_schemas and environment != "non-prod":
+            raise ConfigError(f'{where}: pii_schemas is for targets with environment = "non-prod"')
         targets.append(
             PgTargetConfig(
                 name=name,
@@ -171,6 +182,8 @@ def _parse_postgres(raw: object) -> tuple[PgTargetConfig, ...]:
                 else None,
                 admin_roles=_strings(entry.get("admin_roles", []), f"{where}.admin_roles"),
                 max_elevation_minutes=minutes,
+                pii_schemas=pii_schemas,
+                pii_sample=pii_sample,
             )
         )
     if len({t.name for t in targets}) != len(targets):

@@ -252,6 +252,8 @@ def _pg_targets(config: Config) -> tuple[object, ...]:
             environment=entry.environment,
             admin_roles=entry.admin_roles,
             max_elevation_minutes=entry.max_elevation_minutes,
+            pii_schemas=entry.pii_schemas,
+            pii_sample=entry.pii_sample,
         )
         if entry.tenant_columns is not None:
             target = dataclasses.replace(target, tenant_columns=entry.tenant_columns)

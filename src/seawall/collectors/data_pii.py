@@ -290,13 +290,47 @@ def _targets(context: CollectContext) -> list[tuple[str, str]]:
     ]
 
 
+def _configured_tables(
+    context: CollectContext, issues: list[CollectorIssue]
+) -> list[tuple[str, str, str, int | None]]:
+    """(DSN, table, display, sample) for the non-prod ``[[postgres]]`` targets' ``pii_schemas``."""
+    tables: list[tuple[str, str, str, int | None]] = []
+    for target in context.options.postgres:
+        if target.environment != "non-prod" or not target.pii_schemas:
+            continue
+        where = f"postgres:{target.name}"
+        dsn = os.environ.get(target.dsn_env or "", "")
+        if not dsn:
+            issues.append(
+                CollectorIssue(where, f"environment variable {target.dsn_env} is not set")
+            )
+            continue
+        for schema in target.pii_schemas:
+            try:
+                names = schema_tables(dsn, schema)
+            except Exception as exc:  # psycopg errors and a missing driver: name them, not the DSN
+                reason = getattr(getattr(exc, "diag", None), "message_primary", None)
+                issues.append(
+                    CollectorIssue(
+                        where, f"cannot list schema {schema}: {reason or type(exc).__name__}"
+                    )
+                )
+                continue
+            tables.extend((dsn, name, f"{where}/{name}", target.pii_sample) for name in names)
+    return tables
+
+
 def collect(context: CollectContext) -> Collected:
     """Data files under non-prod paths (scan), or the paths given to `seawall pii`."""
     files: list[FileResult] = []
     issues: list[CollectorIssue] = []
-    for dsn, table, display in context.options.pii_tables:
+    sample = context.options.pii_sample
+    tables = [(dsn, table, display, sample) for dsn, table, display in context.options.pii_tables]
+    if not context.options.pii_files and not tables:
+        tables += _configured_tables(context, issues)
+    for dsn, table, display, table_sample in tables:
         try:
-            files.append(scan_table(dsn, table, display, context.options.pii_sample))
+            files.append(scan_table(dsn, table, display, table_sample))
         except ImportError:
             issues.append(
                 CollectorIssue(display, "table scans need psycopg: pip install 'seawall[postgres]'")

@@ -133,6 +133,8 @@ class PgTarget:
     )
     admin_roles: tuple[str, ...] = ()
     max_elevation_minutes: int = 240
+    pii_schemas: tuple[str, ...] = ()
+    pii_sample: int | None = 10_000
 
 
 @dataclass(frozen=True)
