@@ -15,6 +15,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from _anchors import checkout, measure
 from _report import write_section
 
 HERE = Path(__file__).resolve().parent
@@ -57,42 +58,8 @@ def _control(title: str) -> str:
     return "outside the baseline"
 
 
-def _checkout(source: str, target: Path) -> None:
-    subprocess.run(["git", "clone", "-q", "--no-checkout", source, str(target)], check=True)
-    subprocess.run(
-        [
-            "git",
-            "-C",
-            str(target),
-            "sparse-checkout",
-            "set",
-            "--no-cone",
-            "/*",
-            "!*.png",
-            "!*.jpg",
-            "!*.jpeg",
-            "!*.gif",
-            "!*.mp4",
-            "!*.pdf",
-            "!*.zip",
-            "!*.tar.gz",
-        ],
-        check=True,
-    )
-    subprocess.run(["git", "-C", str(target), "checkout", "-q"], check=False, capture_output=True)
-
-
 def _cpu(command: list[str], output: Path | None = None) -> float:
-    with tempfile.NamedTemporaryFile("r") as timing:
-        with output.open("w") if output else open("/dev/null", "w") as sink:
-            subprocess.run(
-                ["/usr/bin/time", "-o", timing.name, "-f", "%U %S", *command],
-                stdout=sink,
-                stderr=subprocess.DEVNULL,
-                check=False,
-            )
-        user, system = timing.read().split()[-2:]
-    return float(user) + float(system)
+    return measure(command, output)[0]
 
 
 def main() -> None:
@@ -111,7 +78,7 @@ def main() -> None:
                 notes.append(f"{name}: snapshot not found at {source}, skipped")
                 continue
             root = Path(tmp) / name
-            _checkout(source, root)
+            checkout(source, root)
             out = Path(tmp) / f"{name}.json"
             cpu = {
                 "Seawall": _cpu(

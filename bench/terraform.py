@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import tempfile
 from collections import Counter
 from pathlib import Path
 
+from _anchors import checkout, measure
 from _report import write_section
 
 HERE = Path(__file__).resolve().parent
@@ -55,29 +55,6 @@ def _control(title: str) -> str:
     return "outside the baseline"
 
 
-def _checkout(source: str, target: Path) -> None:
-    subprocess.run(["git", "clone", "-q", "--no-checkout", source, str(target)], check=True)
-    subprocess.run(
-        ["git", "-C", str(target), "sparse-checkout", "set", "--no-cone", "/*", "!*.zip", "!*.png"],
-        check=True,
-    )
-    subprocess.run(["git", "-C", str(target), "checkout", "-q"], check=False, capture_output=True)
-
-
-def _measure(command: list[str], output: Path | None = None) -> tuple[float, float]:
-    """(CPU seconds, peak RSS MiB) of a command and its children."""
-    with tempfile.NamedTemporaryFile("r") as timing:
-        with output.open("w") if output else open("/dev/null", "w") as sink:
-            subprocess.run(
-                ["/usr/bin/time", "-o", timing.name, "-f", "%U %S %M", *command],
-                stdout=sink,
-                stderr=subprocess.DEVNULL,
-                check=False,
-            )
-        user, system, peak = timing.read().split()[-3:]
-    return float(user) + float(system), int(peak) / 1024
-
-
 def main() -> None:
     lines = [
         "CPU seconds (user + system), peak RSS, and failed findings per baseline control "
@@ -93,10 +70,10 @@ def main() -> None:
                 details.append(f"- {name}: snapshot not found at {source}, skipped")
                 continue
             root = Path(tmp) / name
-            _checkout(source, root)
+            checkout(source, root)
             ours_out = Path(tmp) / f"{name}.json"
             measured = {
-                "Seawall": _measure(
+                "Seawall": measure(
                     ["seawall", "scan", str(root), "--no-history", "--no-cache", "--select", CHECKS,
                      "--format", "json", "-o", str(ours_out)]
                 )
@@ -105,7 +82,7 @@ def main() -> None:
             found = {"Seawall": Counter(f["control"] for f in ours if f["severity"] != "info")}
             undecided = sum(1 for f in ours if f["severity"] == "info")
             trivy_out = Path(tmp) / f"{name}-trivy.json"
-            measured["Trivy config"] = _measure(
+            measured["Trivy config"] = measure(
                 [str(VENV / "trivy"), "config", "--skip-check-update", "--quiet", "-f", "json",
                  "-o", str(trivy_out), str(root)]
             )  # fmt: skip
@@ -120,7 +97,7 @@ def main() -> None:
             ]
             found["Trivy config"] = Counter(_control(t) for t, _, _ in trivy)
             checkov_out = Path(tmp) / f"{name}-checkov.json"
-            measured["Checkov"] = _measure(
+            measured["Checkov"] = measure(
                 [str(VENV / "checkov"), "-d", str(root), "--quiet", "--compact", "-o", "json",
                  "--framework", "terraform", "--skip-download"],
                 checkov_out,

@@ -1,0 +1,34 @@
+"""What the anchor benchmarks share: checking out a corpus and measuring a process."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+# Binary assets no scanner reads; left out of the checkout to keep it small.
+SKIPPED = ("*.png", "*.jpg", "*.jpeg", "*.gif", "*.mp4", "*.pdf", "*.zip", "*.tar.gz")
+
+
+def checkout(source: str, target: Path) -> None:
+    """A working tree of a mirrored repository, without binary assets."""
+    subprocess.run(["git", "clone", "-q", "--no-checkout", source, str(target)], check=True)
+    patterns = ["/*", *(f"!{p}" for p in SKIPPED)]
+    subprocess.run(
+        ["git", "-C", str(target), "sparse-checkout", "set", "--no-cone", *patterns], check=True
+    )
+    subprocess.run(["git", "-C", str(target), "checkout", "-q"], check=False, capture_output=True)
+
+
+def measure(command: list[str], output: Path | None = None) -> tuple[float, float]:
+    """(CPU seconds user + system, peak RSS MiB) of a command and its children."""
+    with tempfile.NamedTemporaryFile("r") as timing:
+        with output.open("w") if output else open("/dev/null", "w") as sink:
+            subprocess.run(
+                ["/usr/bin/time", "-o", timing.name, "-f", "%U %S %M", *command],
+                stdout=sink,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
+        user, system, peak = timing.read().split()[-3:]
+    return float(user) + float(system), int(peak) / 1024
