@@ -15,6 +15,7 @@ SCRIPTS = [
     "k8s.py",
     "pii.py",
     "protect.py",
+    "terraform.py",
 ]
 
 if __name__ == "__main__":
