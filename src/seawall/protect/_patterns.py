@@ -232,8 +232,9 @@ def build_patterns(sensitive_keys: Iterable[str]) -> tuple[RedactionPattern, ...
         ),
         RedactionPattern(
             "card",
-            re.compile(r"(?<![\w\-.])(?P<value>(?:\d[ \-]?){11,18}\d)(?![\w\-]|\.\d)"),
-            r"(?:\d[ \-]?){11,18}\d",
+            # Every card brand starts with 2-6: epoch milliseconds and most ids start with 1.
+            re.compile(r"(?<![\w\-.])(?P<value>[2-6](?:[ \-]?\d){10,17}\d)(?![\w\-]|\.\d)"),
+            r"\b[2-6](?:[ \-]?\d){10,17}\d",
             _card,
         ),
         RedactionPattern(
