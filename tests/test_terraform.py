@@ -315,6 +315,7 @@ def test_tls_in_transit(tmp_path: Path) -> None:
     messages = sorted(f["message"] for f in findings(root, "ED1-006"))
     assert messages == [
         'aws_cloudfront_distribution.cdn: a cache behaviour has viewer_protocol_policy "allow-all": viewers may use HTTP',
+        "aws_cloudfront_distribution.cdn: a cache behaviour sends no Strict-Transport-Security header (no response_headers_policy_id)",
         "aws_cloudfront_distribution.cdn: minimum_protocol_version TLSv1.1_2016 is below TLS 1.2",
         "aws_db_parameter_group.pg: rds.force_ssl is not on: clients may connect without TLS",
         "aws_lb_listener.plain: listener serves plain HTTP without redirecting to HTTPS",
@@ -464,3 +465,17 @@ def test_var_file_for_root_modules(tmp_path: Path) -> None:
     )
     assert "malformed variable file" in report["errors"][0]["message"]
     assert len(report["findings"]) == 1
+
+
+def test_cloudfront_hsts_from_a_response_headers_policy(tmp_path: Path) -> None:
+    source = (
+        'resource "aws_cloudfront_response_headers_policy" "short" {\n  name = "short"\n'
+        "  security_headers_config {\n    strict_transport_security {\n"
+        "      access_control_max_age_sec = 86400\n      override = true\n    }\n  }\n}\n"
+        'resource "aws_cloudfront_distribution" "cdn" {\n  enabled = true\n'
+        '  default_cache_behavior {\n    viewer_protocol_policy = "redirect-to-https"\n'
+        "    response_headers_policy_id = aws_cloudfront_response_headers_policy.short.id\n  }\n"
+        '  viewer_certificate {\n    acm_certificate_arn = "c"\n    minimum_protocol_version = "TLSv1.2_2021"\n  }\n}\n'
+    )
+    (finding,) = findings(write_tree(tmp_path, {"cdn.tf": source}), "ED1-006")
+    assert "HSTS max-age 86400, below six months" in finding["message"]

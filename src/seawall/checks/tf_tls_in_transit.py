@@ -7,7 +7,7 @@ import re
 from seawall._model import CheckMeta, EvidenceKind, Severity
 from seawall.checks._api import CheckOutcome, Evidence, Violation
 from seawall.checks._tf import on, run_over, undecided
-from seawall.collectors.terraform import TerraformEvidence, TfResource, Unknown, blocks
+from seawall.collectors.terraform import Reference, TerraformEvidence, TfResource, Unknown, blocks
 
 META = CheckMeta(
     id="ED1-006",
@@ -92,11 +92,65 @@ def _listener(resource: TfResource) -> list[Violation]:
     return []
 
 
-def _distribution(resource: TfResource) -> list[Violation]:
+_HSTS_MIN_AGE = 15_552_000  # six months, SSL Labs' A+ bar
+
+
+def _hsts(
+    resource: TfResource, tf: TerraformEvidence, behaviours: list[dict[str, object]]
+) -> list[Violation]:
+    """Strict-Transport-Security from the response headers policy of every behaviour."""
+    policies = [b.get("response_headers_policy_id") for b in behaviours]
+    if not policies or any(p is None for p in policies):
+        return [
+            on(
+                resource,
+                "a cache behaviour sends no Strict-Transport-Security header (no response_headers_policy_id)",
+                "hsts",
+                Severity.LOW,
+            )
+        ]
+    found = []
+    for policy in policies:
+        if not isinstance(policy, Reference):
+            continue  # a managed policy id or an unknown value: not judged
+        for header_policy in tf.of_type("aws_cloudfront_response_headers_policy"):
+            if (
+                header_policy.local_address != policy.address
+                or header_policy.module != resource.module
+            ):
+                continue
+            hsts = [
+                h
+                for c in blocks(header_policy.get("security_headers_config"))
+                for h in blocks(c.get("strict_transport_security"))
+            ]
+            age = hsts[-1].get("access_control_max_age_sec") if hsts else None
+            if not hsts:
+                found.append(
+                    on(
+                        resource,
+                        f"{policy.address} sets no Strict-Transport-Security header",
+                        "hsts",
+                    )
+                )
+            elif isinstance(age, int) and age < _HSTS_MIN_AGE:
+                found.append(
+                    on(
+                        resource,
+                        f"{policy.address} sets HSTS max-age {age}, below six months",
+                        "hsts-age",
+                        Severity.LOW,
+                    )
+                )
+    return found
+
+
+def _distribution(resource: TfResource, tf: TerraformEvidence) -> list[Violation]:
     found = []
     behaviours = blocks(resource.get("default_cache_behavior")) + blocks(
         resource.get("ordered_cache_behavior")
     )
+    found.extend(_hsts(resource, tf, behaviours))
     if any(b.get("viewer_protocol_policy") == "allow-all" for b in behaviours):
         found.append(
             on(
@@ -168,7 +222,7 @@ def judge(resource: TfResource, tf: TerraformEvidence) -> list[Violation]:
     if resource.type in ("aws_lb_listener", "aws_alb_listener"):
         return _listener(resource)
     if resource.type == "aws_cloudfront_distribution":
-        return _distribution(resource)
+        return _distribution(resource, tf)
     return _parameter_group(resource)
 
 
