@@ -106,3 +106,52 @@ def test_yaml_tags_are_not_constructed(tmp_path: Path) -> None:
     _, _, errors = run(root)
     assert errors and "invalid YAML" in str(errors[0]["message"])
     assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
+
+
+def _findings(tmp_path: Path, files: dict[str, str], check: str) -> list[dict[str, object]]:
+    _, report = scan_json(write_tree(tmp_path, files), "--select", check)
+    assert not report["errors"]
+    return list(report["findings"])
+
+
+def test_artipacked_is_high_when_the_workspace_is_uploaded(tmp_path: Path) -> None:
+    workflow = (
+        "name: b\non: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n"
+        "      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882\n"
+        "        with:\n          path: .\n"
+    )
+    (finding,) = _findings(tmp_path, {".github/workflows/b.yml": workflow}, "SC2-007")
+    assert finding["severity"] == "high" and "uploads the workspace" in finding["message"]
+
+
+def test_github_env_only_in_privileged_triggers(tmp_path: Path) -> None:
+    body = (
+        "permissions:\n  contents: read\njobs:\n  j:\n    runs-on: windows-latest\n    steps:\n"
+        '      - run: echo "X=${{ github.event.comment.body }}" | Out-File -Append $env:GITHUB_ENV\n'
+    )
+    assert (
+        _findings(
+            tmp_path / "a", {".github/workflows/a.yml": "name: a\non: push\n" + body}, "SC2-008"
+        )
+        == []
+    )
+    (finding,) = _findings(
+        tmp_path / "b",
+        {".github/workflows/a.yml": "name: a\non: issue_comment\n" + body},
+        "SC2-008",
+    )
+    assert "writes to GITHUB_ENV in a workflow triggered by issue_comment" in str(
+        finding["message"]
+    )
+
+
+def test_cache_poisoning_on_tag_pushes(tmp_path: Path) -> None:
+    workflow = (
+        "name: r\non:\n  push:\n    tags: ['v*']\npermissions:\n  contents: read\njobs:\n  release:\n"
+        "    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af\n"
+        "        with:\n          cache: npm\n      - run: npm publish\n"
+    )
+    (finding,) = _findings(tmp_path, {".github/workflows/r.yml": workflow}, "SC2-009")
+    assert "actions/setup-node" in str(finding["message"])

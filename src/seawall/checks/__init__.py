@@ -82,6 +82,9 @@ REGISTRY: dict[str, str] = {
     "SC2-004": "seawall.checks.expression_injection_in_run",
     "SC2-005": "seawall.checks.self_hosted_runner_on_public_trigger",
     "SC2-006": "seawall.checks.gitlab_prod_job_unprotected",
+    "SC2-007": "seawall.checks.checkout_persists_credentials",
+    "SC2-008": "seawall.checks.github_env_in_privileged_trigger",
+    "SC2-009": "seawall.checks.cache_in_release_workflow",
     # PII in non-prod data
     "ED2-002": "seawall.checks.pii_unmasked_in_non_prod",
     "CP2-001": "seawall.checks.prod_data_in_non_prod",
