@@ -80,9 +80,13 @@ def run(evidence: Evidence) -> CheckOutcome:
             for step in steps:
                 uses = str(step.get("uses", ""))
                 inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
-                cached = uses.startswith("actions/cache") or (
-                    _CACHING_SETUP.match(uses)
-                    and str((inputs or {}).get("cache", "")).strip() not in ("", "false")
+                cache_input = str((inputs or {}).get("cache", "")).strip().lower()
+                # setup-go caches unless told not to; the other setup actions only when asked.
+                default_on = uses.startswith("actions/setup-go") and cache_input != "false"
+                cached = (
+                    uses.startswith("actions/cache")
+                    or default_on
+                    or (bool(_CACHING_SETUP.match(uses)) and cache_input not in ("", "false"))
                 )
                 if cached:
                     violations.append(
