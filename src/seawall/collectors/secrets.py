@@ -22,6 +22,7 @@ import re2
 from seawall._cache import ResultCache
 from seawall.collectors import CollectContext, Collected, CollectorIssue
 from seawall.collectors import _git as git
+from seawall.collectors._archives import ARCHIVE_SUFFIXES, ArchiveError, archive_members
 from seawall.collectors._options import SecretsOptions
 from seawall.detectors._rules import rule_pack_hash
 from seawall.detectors.secrets import (
@@ -328,7 +329,16 @@ class _Run:
         pending: dict[str, tuple[str, str, bytes]] = {}
         for source in self.context.tree.files:
             path = source.path
-            if _suffix(path) in _BINARY_SUFFIXES or self.filters.path_allowed(path):
+            if self.filters.path_allowed(path):
+                continue
+            if path.lower().endswith(ARCHIVE_SUFFIXES):
+                for member, content in self._archive(path):
+                    oid = _git_blob_id(content)
+                    key = self.key(oid, member)
+                    entries.append((member, oid, key))
+                    pending.setdefault(key, (key, member, content))
+                continue
+            if _suffix(path) in _BINARY_SUFFIXES:
                 continue
             if source.size > self.options.max_blob_size:
                 continue  # the tree walk already capped sizes; this is the secrets cap
@@ -343,6 +353,20 @@ class _Run:
         missing = set(self.lookup(pending))
         self.scan_data([item for key, item in pending.items() if key in missing])
         return entries
+
+    def _archive(self, path: str) -> list[tuple[str, bytes]]:
+        """Text members of an archive in the tree, named ``archive!member``."""
+        members: list[tuple[str, bytes]] = []
+        try:
+            for name, data in archive_members(
+                os.path.join(self.root, path), self.options.max_blob_size
+            ):
+                display = f"{path}!{name}"
+                if not self.filters.path_allowed(display):
+                    members.append((display, data))
+        except ArchiveError as exc:
+            self.issues.append(CollectorIssue(path, f"{exc}; members before it were scanned"))
+        return members
 
     def _read(self, path: str) -> bytes | None:
         full = os.path.join(self.root, path)

@@ -1,0 +1,52 @@
+"""Secrets inside zip and tar archives in the working tree (read in memory, never extracted)."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import tarfile
+import zipfile
+from pathlib import Path
+
+from conftest import run_cli, write_tree
+from secret_corpus import github_token
+
+
+def _scan(root: Path) -> dict[str, object]:
+    result = run_cli("secrets", str(root), "--format", "json")
+    report: dict[str, object] = json.loads(result.stdout)
+    return report
+
+
+def test_secrets_in_zip_jar_and_tar_members(tmp_path: Path) -> None:
+    rng = random.Random(31)
+    tokens = [github_token(rng) for _ in range(3)]
+    root = write_tree(tmp_path, {"README.md": "x\n"})
+    with zipfile.ZipFile(root / "export.zip", "w") as archive:
+        archive.writestr("config/app.env", f"GITHUB_TOKEN={tokens[0]}\n")
+        archive.writestr("logo.png", b"\x89PNG\x00\x00binary")
+    with zipfile.ZipFile(root / "service.jar", "w") as archive:
+        archive.writestr("BOOT-INF/classes/application.properties", f"github.token={tokens[1]}\n")
+    with tarfile.open(root / "home.tar.gz", "w:gz") as archive:
+        data = f"export GH={tokens[2]}\n".encode()
+        info = tarfile.TarInfo(".bashrc")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    report = _scan(root)
+    paths = sorted(f["path"] for f in report["findings"])  # type: ignore[index, union-attr]
+    assert paths == [
+        "export.zip!config/app.env",
+        "home.tar.gz!.bashrc",
+        "service.jar!BOOT-INF/classes/application.properties",
+    ]
+    text = json.dumps(report)
+    assert not any(token in text for token in tokens)
+
+
+def test_broken_archives_are_errors_not_crashes(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"README.md": "x\n"})
+    (root / "broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    report = _scan(root)
+    errors = report["errors"]
+    assert any(e["path"] == "broken.zip" and "cannot read archive" in e["message"] for e in errors)  # type: ignore[index, union-attr]
