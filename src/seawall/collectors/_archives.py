@@ -13,6 +13,8 @@ import tarfile
 import zipfile
 from collections.abc import Iterator
 
+from seawall.collectors._files import looks_binary
+
 __all__ = ["ARCHIVE_SUFFIXES", "ArchiveError", "archive_members"]
 
 ARCHIVE_SUFFIXES = (
@@ -29,15 +31,10 @@ ARCHIVE_SUFFIXES = (
 )
 MAX_MEMBERS = 10_000
 MAX_TOTAL = 256 * 1024 * 1024
-_BINARY_SNIFF = 8192
 
 
 class ArchiveError(Exception):
     """The archive cannot be read (the message says why, never a member's content)."""
-
-
-def _text(data: bytes) -> bool:
-    return b"\x00" not in data[:_BINARY_SNIFF]
 
 
 def archive_members(path: str, max_member: int) -> Iterator[tuple[str, bytes]]:
@@ -57,7 +54,7 @@ def archive_members(path: str, max_member: int) -> Iterator[tuple[str, bytes]]:
                         raise ArchiveError("archive too large: the rest was not scanned")
                     with zipped.open(entry) as member:
                         data = member.read(max_member + 1)  # the header's size may lie
-                    if len(data) <= max_member and _text(data):
+                    if len(data) <= max_member and not looks_binary(data):
                         yield entry.filename, data
             return
         with tarfile.open(path, "r:*") as tarred:
@@ -72,7 +69,7 @@ def archive_members(path: str, max_member: int) -> Iterator[tuple[str, bytes]]:
                 if handle is None:
                     continue
                 data = handle.read(max_member + 1)
-                if len(data) <= max_member and _text(data):
+                if len(data) <= max_member and not looks_binary(data):
                     yield info.name, data
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, RuntimeError) as exc:
         # RuntimeError: encrypted zip members need a password.

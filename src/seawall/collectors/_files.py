@@ -29,6 +29,7 @@ __all__ = [
     "SourceFile",
     "TextFile",
     "classify",
+    "looks_binary",
     "read_text",
     "walk_tree",
 ]
@@ -296,6 +297,11 @@ def _symlink_problem(link_path: str, root_abs: str) -> str | None:
     return None
 
 
+def looks_binary(data: bytes) -> bool:
+    """A NUL byte near the start: what git and grep take for a binary file."""
+    return b"\x00" in data[:_BINARY_SNIFF_BYTES]
+
+
 def read_text(root: str, rel_path: str, max_bytes: int = DEFAULT_MAX_FILE_SIZE) -> TextFile:
     """Read a file as text; binaries and unreadable files get a ``problem``, not an exception."""
     full = os.path.join(root, rel_path)
@@ -308,7 +314,7 @@ def read_text(root: str, rel_path: str, max_bytes: int = DEFAULT_MAX_FILE_SIZE) 
         return TextFile(rel_path, None, f"cannot read: {exc.strerror or exc}")
     if len(raw) > max_bytes:
         return TextFile(rel_path, None, f"larger than the {max_bytes}-byte limit")
-    if b"\x00" in raw[:_BINARY_SNIFF_BYTES]:
+    if looks_binary(raw):
         return TextFile(rel_path, None, "binary file")
     try:
         return TextFile(rel_path, raw.decode("utf-8"))

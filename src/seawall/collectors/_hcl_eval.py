@@ -282,26 +282,16 @@ class Evaluator:
     def _traversal(self, tokens: _Tokens) -> Any:
         root = tokens.take()[1]
         names = [root]
-        while tokens.peek(".") and tokens.index + 1 < len(tokens.items):
-            if (
-                tokens.items[tokens.index + 1][0] != "name"
-                and not tokens.items[tokens.index + 1][1].isdigit()
-            ):
-                break
+        # How many dotted names make the address: var.X, local.X and iterator.value
+        # take two, module.NAME.OUTPUT three, data.TYPE.NAME.ATTR four, and a
+        # resource TYPE.NAME.ATTR three; the rest is attribute access below.
+        if root in ("var", "local") or root in self._scope:
+            length = 2
+        else:
+            length = 4 if root == "data" else 3
+        while len(names) < length and tokens.peek(".") and _name_follows(tokens):
             tokens.take(".")
             names.append(tokens.take()[1])
-            if root in ("var", "local") and len(names) == 2:
-                break
-            if root in self._scope and len(names) == 2:
-                break
-            if root in ("data", "module") and len(names) == (4 if root == "data" else 3):
-                break
-            if (
-                root not in ("var", "local", "data", "module")
-                and root not in self._scope
-                and len(names) == 3
-            ):
-                break
         value: Any
         if root == "var":
             value = self._variables.get(names[1], Unknown(f"var.{names[1]} is not declared"))
@@ -381,6 +371,15 @@ class Evaluator:
                 tokens.take()
         tokens.take(")")
         return _call(name, arguments)
+
+
+def _name_follows(tokens: _Tokens) -> bool:
+    """The token after the dot is a name or an index number (``a.b``, ``list.0``)."""
+    following = tokens.index + 1
+    if following >= len(tokens.items):
+        return False
+    kind, word = tokens.items[following]
+    return kind == "name" or word.isdigit()
 
 
 def _is_call(tokens: _Tokens) -> bool:

@@ -252,12 +252,24 @@ def scan_file(
     sampling = "every record"
     if scanned < seen:
         sampling = f"systematic sample: every {step}th record ({scanned} of {seen})"
+    return _file_result(display, seen, scanned, sampling, tallies, example_limit)
+
+
+def _file_result(
+    display: str,
+    records: int,
+    scanned: int,
+    sampling: str,
+    tallies: dict[tuple[str, int], _Tally],
+    example_limit: int,
+) -> FileResult:
+    """The result of a file or table from its per-column, per-detector tallies."""
     results = [
         ColumnResult(column, DETECTORS[index].type, t.records, t.test, tuple(t.examples))
         for (column, index), t in tallies.items()
         if t.records or t.test
     ]
-    return FileResult(display, seen, scanned, sampling, _merge(results, example_limit))
+    return FileResult(display, records, scanned, sampling, _merge(results, example_limit))
 
 
 def _merge(results: Iterable[ColumnResult], example_limit: int) -> tuple[ColumnResult, ...]:
@@ -380,7 +392,7 @@ def scan_table(
                 for row in connection.execute(
                     "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass"
                     " AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
-                    (f"{identifier.as_string(connection)}",),
+                    (identifier.as_string(connection),),
                 ).fetchall()
             ]
             total = connection.execute(
@@ -418,12 +430,7 @@ def scan_table(
         sampling = (
             f"TABLESAMPLE BERNOULLI ({percent:.4g}%): {scanned} of about {rows_in_table} rows"
         )
-    results = [
-        ColumnResult(column, DETECTORS[index].type, t.records, t.test, tuple(t.examples))
-        for (column, index), t in tallies.items()
-        if t.records or t.test
-    ]
-    return FileResult(display, rows_in_table, scanned, sampling, _merge(results, example_limit))
+    return _file_result(display, rows_in_table, scanned, sampling, tallies, example_limit)
 
 
 def schema_tables(dsn: str, schema: str) -> list[str]:

@@ -23,6 +23,7 @@ from seawall._cache import ResultCache
 from seawall.collectors import CollectContext, Collected, CollectorIssue
 from seawall.collectors import _git as git
 from seawall.collectors._archives import ARCHIVE_SUFFIXES, ArchiveError, archive_members
+from seawall.collectors._files import looks_binary
 from seawall.collectors._options import SecretsOptions
 from seawall.detectors._rules import rule_pack_hash
 from seawall.detectors.secrets import (
@@ -101,7 +102,6 @@ _BINARY_SUFFIXES = frozenset(
         ".h5",
     ]
 )
-_BINARY_SNIFF = 8192
 # Below this much text, forking workers (and loading the matcher in each) costs
 # more than scanning inline.
 _PARALLEL_BYTES = 24 * 1024 * 1024
@@ -206,7 +206,7 @@ def _scan_history_chunk(
     rows: dict[str, list[list[object]]] = {}
     scanned = 0
     for oid, data in git.read_blobs(root, list(by_oid)):
-        binary = b"\x00" in data[:_BINARY_SNIFF]
+        binary = looks_binary(data)
         scanned += 0 if binary else len(data)
         for key, path in by_oid[oid]:
             rows[key] = [] if binary else [h.to_row() for h in detector.scan(data, path, allow)]
@@ -343,7 +343,7 @@ class _Run:
             if source.size > self.options.max_blob_size:
                 continue  # the tree walk already capped sizes; this is the secrets cap
             data = self._read(path)
-            if data is None or b"\x00" in data[:_BINARY_SNIFF]:
+            if data is None or looks_binary(data):
                 continue
             oid = _git_blob_id(data)
             key = self.key(oid, path)

@@ -22,7 +22,6 @@ import base64
 import binascii
 import contextlib
 import hashlib
-import os
 import platform
 import re
 import urllib.parse
@@ -34,6 +33,7 @@ from typing import Any
 
 import re2
 
+from seawall._atomic import atomic_write
 from seawall._model import Severity
 from seawall.detectors._rules import SecretRule, load_rules, rule_pack_hash
 from seawall.detectors._validators import Verdict, generic_value, validate
@@ -579,10 +579,7 @@ def default_detector(
     fresh = detector.serialized
     if database_file is not None and fresh is not None and fresh != serialized:
         with contextlib.suppress(OSError):
-            database_file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = database_file.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(fresh)
-            temporary.replace(database_file)
+            atomic_write(database_file, fresh)
     _DETECTORS[backend] = detector
     return detector
 

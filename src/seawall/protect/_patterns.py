@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from seawall.detectors.pii import valid_card, valid_iban, valid_phone, valid_ssn
 
-__all__ = ["DEFAULT_SENSITIVE_KEYS", "PII_KEYS", "RedactionPattern", "build_patterns"]
+__all__ = ["DEFAULT_SENSITIVE_KEYS", "PII_KEYS", "KeyKinds", "RedactionPattern", "build_patterns"]
 
 #: Key names whose values are always redacted in structured data and key=value text.
 #: A key matches when it ends with one of these (``db_password``, ``X-Api-Key``,
@@ -71,15 +71,34 @@ _NOT_VALUES = frozenset(
 _REDACTED_ALREADY = re.compile(r"^\[REDACTED|^\*+$|^\$\{[^}]*\}$|^<[^>]*>$")
 
 
-def _key_value(kind_by_key: dict[str, str]) -> Check:
-    @functools.lru_cache(maxsize=4096)
-    def key_kind(raw: str) -> str | None:
+class KeyKinds:
+    """The replacement type a key name calls for (None for an ordinary key).
+
+    Sensitive keys give "secret", cookie and authorization keys their own
+    types, PII keys theirs. A key matches when it is a name, ends with
+    ``_name`` (``db_password``, ``X-Api-Key``) or is a name without separators.
+    """
+
+    def __init__(self, sensitive_keys: Iterable[str]) -> None:
+        kinds = {k.lower().replace("-", "_"): "secret" for k in sensitive_keys}
+        kinds.update({"cookie": "cookie", "set_cookie": "cookie", "authorization": "authorization"})
+        kinds.update(PII_KEYS)
+        self.names = tuple(kinds)
+        self._kinds = kinds
+        # Logs repeat their key names: judge each spelling once.
+        self.kind = functools.lru_cache(maxsize=4096)(self._kind)
+
+    def _kind(self, raw: str) -> str | None:
         key = re.sub(r"[\-.\s]", "_", raw.lower()).strip("\"'_")
         compact = key.replace("_", "")
-        for name, kind in kind_by_key.items():
+        for name, kind in self._kinds.items():
             if key == name or key.endswith("_" + name) or compact == name:
                 return kind
         return None
+
+
+def _key_value(key_kinds: KeyKinds) -> Check:
+    key_kind = key_kinds.kind
 
     def judge(match: re.Match[str]) -> str | None:
         kind = key_kind(match.group("key"))
@@ -153,13 +172,9 @@ _PHONE = (
 )
 
 
-def build_patterns(sensitive_keys: Iterable[str]) -> tuple[RedactionPattern, ...]:
+def build_patterns(key_kinds: KeyKinds) -> tuple[RedactionPattern, ...]:
     """The redaction patterns for a set of sensitive key names (plus the PII keys)."""
-    kind_by_key = {k.lower().replace("-", "_"): "secret" for k in sensitive_keys}
-    kind_by_key.update({"cookie": "cookie", "set_cookie": "cookie"})
-    kind_by_key.update({"authorization": "authorization"})
-    kind_by_key.update(PII_KEYS)
-    keys = _keys_alternation(kind_by_key)
+    keys = _keys_alternation(key_kinds.names)
     # Every key=value pair in the record, judged by its key name in Python: one
     # pass without a keyword alternation (which Python's engine tries at every
     # position) is several times faster on real log lines.
@@ -219,7 +234,7 @@ def build_patterns(sensitive_keys: Iterable[str]) -> tuple[RedactionPattern, ...
             "key-value",
             key_value,
             rf"(?i)(?:{keys})[\"']?\s*[:=]",
-            _key_value(kind_by_key),
+            _key_value(key_kinds),
             rescan_value=True,
         ),
         RedactionPattern(

@@ -16,11 +16,8 @@ from seawall.protect.redaction import Redactor, default_redactor
 __all__ = ["RedactingFilter", "redact_processor"]
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
-_STANDARD = frozenset(
-    logging.LogRecord("", 0, "", 0, "", (), None).__dict__.keys()
-    | {"message", "asctime", "taskName"}
-)
-_PLAIN_SIZE = len(logging.LogRecord("", 0, "", 0, "", (), None).__dict__)
+_PLAIN_RECORD = logging.LogRecord("", 0, "", 0, "", (), None).__dict__
+_STANDARD = frozenset(_PLAIN_RECORD.keys() | {"message", "asctime", "taskName"})
 _FORMATTER = logging.Formatter()
 
 
@@ -51,16 +48,11 @@ class RedactingFilter(logging.Filter):
         redactor = self.redactor
         record.msg, record.args = self._message(record, redactor), None
         # Records without `extra=` have only standard attributes: skip the set difference.
-        extras = record.__dict__.keys() - _STANDARD if len(record.__dict__) > _PLAIN_SIZE else ()
-        for key in extras:
-            value = record.__dict__[key]
-            kind = redactor.key_kind(key)
-            if kind is not None and value is not None and value != "":
-                record.__dict__[key] = f"[REDACTED:{kind}]"
-            elif isinstance(value, str):
-                record.__dict__[key] = redactor.redact(value)
-            elif isinstance(value, (Mapping, list, tuple, set, frozenset)):
-                record.__dict__[key] = redactor.redact_mapping(value)
+        if len(record.__dict__) > len(_PLAIN_RECORD):
+            extras = {k: record.__dict__[k] for k in record.__dict__.keys() - _STANDARD}
+            # The same rules as any mapping: sensitive names masked whole (with the
+            # keyed hash tag when configured), strings redacted, containers copied.
+            record.__dict__.update(redactor.redact_mapping(extras))
         if record.exc_info and not record.exc_text:
             record.exc_text = _FORMATTER.formatException(record.exc_info)
         if record.exc_text:

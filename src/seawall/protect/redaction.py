@@ -14,9 +14,9 @@ caller's objects: mappings and sequences come back as new objects.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
-import os
 import platform
 import re
 import threading
@@ -24,11 +24,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from seawall._atomic import atomic_write
 from seawall._cache import default_cache_dir
 from seawall.detectors.secrets import SecretDetector, default_detector, hyperscan
 from seawall.protect._patterns import (
     DEFAULT_SENSITIVE_KEYS,
-    PII_KEYS,
+    KeyKinds,
     RedactionPattern,
     build_patterns,
 )
@@ -102,14 +103,9 @@ class _Gate:
             flags=[hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH] * len(expressions),
         )
         if cache_dir is not None:
-            target = self._file(expressions, cache_dir)
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                temporary = target.with_suffix(f".{os.getpid()}.tmp")
-                temporary.write_bytes(hyperscan.dumpb(database))
-                temporary.replace(target)
-            except OSError:
-                pass  # a read-only cache only costs the next process a compile
+            # A read-only cache only costs the next process a compile.
+            with contextlib.suppress(OSError):
+                atomic_write(self._file(expressions, cache_dir), hyperscan.dumpb(database))
         return database
 
     def candidates(self, data: bytes) -> tuple[list[int], list[int]]:
@@ -150,12 +146,8 @@ class Redactor:
         secrets: bool = True,
         cache_dir: Path | None = None,
     ) -> None:
-        keys = tuple(k.lower().replace("-", "_") for k in sensitive_keys)
-        self._kinds = {k: "secret" for k in keys}
-        self._kinds.update({"cookie": "cookie", "set_cookie": "cookie"})
-        self._kinds.update({"authorization": "authorization"})
-        self._kinds.update(PII_KEYS)
-        self._patterns = build_patterns(keys)
+        self._key_kinds = KeyKinds(sensitive_keys)
+        self._patterns = build_patterns(self._key_kinds)
         self._hash_key = hash_key
         cache = cache_dir if cache_dir is not None else default_cache_dir()
         self._detector = default_detector(cache_dir=cache) if secrets else None
@@ -172,10 +164,21 @@ class Redactor:
         """``text`` with every secret, credential and PII value replaced by a typed marker."""
         if not text:
             return text
+        spans = self._spans(text)
+        return self._replace(text, spans) if spans else text
+
+    def contains_sensitive(self, text: str) -> list[tuple[str, int, int]]:
+        """The (type, start, end) spans :meth:`redact` would replace (no values)."""
+        return [(kind, start, end) for start, end, kind in _merge(self._spans(text))]
+
+    def _spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, type) of everything to replace, overlapping spans not yet merged."""
+        if not text:
+            return []
         data = text.encode("utf-8", "surrogateescape")
         rules, patterns = self._gate.candidates(data)
         if not rules and not patterns:
-            return text
+            return []
         spans = self._pattern_spans(text, patterns)
         if rules and patterns:
             covered = frozenset().union(*(self._covered[p] for p in patterns))
@@ -187,25 +190,7 @@ class Redactor:
                     start = len(data[:start].decode("utf-8", "surrogateescape"))
                     end = len(data[:end].decode("utf-8", "surrogateescape"))
                 spans.append((start, end, rule_id))
-        if not spans:
-            return text
-        return self._replace(text, spans)
-
-    def contains_sensitive(self, text: str) -> list[tuple[str, int, int]]:
-        """The (type, start, end) spans :meth:`redact` would replace (no values)."""
-        if not text:
-            return []
-        data = text.encode("utf-8", "surrogateescape")
-        rules, patterns = self._gate.candidates(data)
-        spans = self._pattern_spans(text, patterns) if patterns else []
-        if rules and self._detector is not None:
-            ascii_text = len(data) == len(text)
-            for rule_id, start, end in self._detector.spans(data, rules):
-                if not ascii_text:
-                    start = len(data[:start].decode("utf-8", "surrogateescape"))
-                    end = len(data[:end].decode("utf-8", "surrogateescape"))
-                spans.append((start, end, rule_id))
-        return [(kind, start, end) for start, end, kind in _merge(spans)]
+        return spans
 
     def _pattern_spans(self, text: str, indexes: Iterable[int]) -> list[tuple[int, int, str]]:
         spans: list[tuple[int, int, str]] = []
@@ -247,12 +232,7 @@ class Redactor:
 
     def key_kind(self, key: str) -> str | None:
         """The replacement type for a sensitive key name, or None for an ordinary key."""
-        normalized = re.sub(r"[\-.\s]", "_", key.lower()).strip("_")
-        compact = normalized.replace("_", "")
-        for name, kind in self._kinds.items():
-            if normalized == name or normalized.endswith("_" + name) or compact == name:
-                return kind
-        return None
+        return self._key_kinds.kind(key)
 
     def redact_mapping(self, obj: Any) -> Any:
         """A redacted copy of ``obj``: dicts, lists, tuples and sets recursively, strings redacted.
