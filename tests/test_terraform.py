@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import scan_json, write_tree
+from conftest import run_cli, scan_json, write_tree
 
 EKS_STYLE = """
 variable "metadata_options" {
@@ -479,3 +479,172 @@ def test_cloudfront_hsts_from_a_response_headers_policy(tmp_path: Path) -> None:
     )
     (finding,) = findings(write_tree(tmp_path, {"cdn.tf": source}), "ED1-006")
     assert "HSTS max-age 86400, below six months" in finding["message"]
+
+
+_BACKUP_BUCKET = (
+    'resource "aws_s3_bucket" "backups" {{\n  bucket = "acme-backups"\n  object_lock_enabled = true\n}}\n'
+    'resource "aws_s3_bucket_versioning" "backups" {{\n  bucket = aws_s3_bucket.backups.id\n'
+    '  versioning_configuration {{\n    status = "Enabled"\n  }}\n}}\n'
+    'resource "aws_kms_key" "replica" {{\n  {key_provider}\n  enable_key_rotation = true\n}}\n'
+    'resource "aws_s3_bucket" "dr" {{\n  {bucket_provider}\n  bucket = "acme-backups-dr"\n}}\n'
+    'resource "aws_s3_bucket_replication_configuration" "backups" {{\n  bucket = aws_s3_bucket.backups.id\n'
+    '  role = "r"\n  rule {{\n    status = "Enabled"\n    destination {{\n      bucket = {destination}\n'
+    "      {account}\n      encryption_configuration {{\n        replica_kms_key_id = aws_kms_key.replica.arn\n"
+    "      }}\n    }}\n  }}\n}}\n"
+)
+
+_PROVIDERS = (
+    'provider "aws" {\n  region = var.region\n  allowed_account_ids = ["111111111111"]\n}\n'
+    'variable "region" {\n  default = "eu-west-1"\n}\n'
+    'provider "aws" {\n  alias  = "same"\n  region = "eu-west-1"\n  allowed_account_ids = ["111111111111"]\n}\n'
+    'provider "aws" {\n  alias  = "dr"\n  region = "us-east-1"\n}\n'
+    'provider "aws" {\n  alias  = "vault"\n  region = "eu-west-1"\n'
+    '  assume_role {\n    role_arn = "arn:aws:iam::222222222222:role/backup"\n  }\n}\n'
+)
+
+
+def _replica_messages(tmp_path: Path, name: str, providers: str, **parts: str) -> list[str]:
+    values = {"key_provider": "", "bucket_provider": "", "account": ""} | parts
+    root = write_tree(
+        tmp_path / name, {"b.tf": _BACKUP_BUCKET.format(**values), "providers.tf": providers}
+    )
+    return [
+        f["message"]
+        for f in findings(root, "BR1-002")
+        if f["message"].startswith("aws_s3_bucket.backups:")
+    ]
+
+
+def test_backup_replica_region_and_account_come_from_provider_configurations(
+    tmp_path: Path,
+) -> None:
+    ref = "aws_s3_bucket.dr.arn"
+    same = _replica_messages(
+        tmp_path, "same", _PROVIDERS, key_provider="provider = aws.same", destination=ref
+    )
+    assert same == [
+        "aws_s3_bucket.backups: replicated within the same region (eu-west-1) and account: "
+        "one regional outage or one compromised account takes both copies"
+    ]
+    # Another region through a provider alias, on the replica bucket or only its key.
+    assert (
+        _replica_messages(
+            tmp_path, "dr", _PROVIDERS, bucket_provider="provider = aws.dr", destination=ref
+        )
+        == []
+    )
+    assert (
+        _replica_messages(
+            tmp_path,
+            "key",
+            _PROVIDERS,
+            key_provider="provider = aws.dr",
+            destination='"arn:aws:s3:::elsewhere"',
+        )
+        == []
+    )
+    # Another account: the destination says so, or the provider assumes a role there.
+    assert (
+        _replica_messages(
+            tmp_path, "acct", _PROVIDERS, destination=ref, account='account = "333333333333"'
+        )
+        == []
+    )
+    assert (
+        _replica_messages(
+            tmp_path, "role", _PROVIDERS, bucket_provider="provider = aws.vault", destination=ref
+        )
+        == []
+    )
+    # Region from the environment only: cannot decide, never a failure.
+    unknown = _replica_messages(tmp_path, "env", "", destination='"arn:aws:s3:::elsewhere"')
+    assert len(unknown) == 1 and unknown[0].startswith(
+        "aws_s3_bucket.backups: cannot decide whether the replica is in another region"
+    )
+
+
+def test_module_calls_pass_provider_configurations(tmp_path: Path) -> None:
+    vault = 'resource "aws_backup_vault" "copy" {\n  name = "copy"\n}\n'
+    vault += 'output "arn" {\n  value = aws_backup_vault.copy.arn\n}\n'
+    plan = (
+        'resource "aws_backup_vault" "main" {\n  name = "main"\n}\n'
+        'resource "aws_backup_vault_lock_configuration" "main" {\n  backup_vault_name = aws_backup_vault.main.name\n}\n'
+        'resource "aws_backup_plan" "daily" {\n  name = "daily"\n'
+        '  rule {\n    rule_name = "offsite"\n    target_vault_name = aws_backup_vault.main.name\n'
+        "    copy_action {\n      destination_vault_arn = aws_backup_vault.near.arn\n    }\n  }\n}\n"
+        'resource "aws_backup_vault" "near" {\n  provider = aws.same\n  name = "near"\n}\n'
+        'resource "aws_backup_vault_lock_configuration" "near" {\n  backup_vault_name = aws_backup_vault.near.name\n}\n'
+        'module "dr" {\n  source = "./dr"\n  providers = {\n    aws = aws.dr\n  }\n}\n'
+    )
+    root = write_tree(tmp_path, {"main.tf": plan, "providers.tf": _PROVIDERS, "dr/main.tf": vault})
+    messages = sorted(f["message"] for f in findings(root, "BR1-003"))
+    assert messages == [
+        "aws_backup_plan.daily: rule offsite copies to a vault in the same region (eu-west-1) and account: not off-site",
+        "module.dr.aws_backup_vault.copy: no aws_backup_vault_lock_configuration: recovery points can be deleted",
+    ]
+    far = plan.replace("aws_backup_vault.near.arn", "module.dr.arn")
+    root = write_tree(
+        tmp_path / "far", {"main.tf": far, "providers.tf": _PROVIDERS, "dr/main.tf": vault}
+    )
+    assert [f["message"] for f in findings(root, "BR1-003")] == messages[1:]
+
+
+def test_log_group_retention_and_encryption(tmp_path: Path) -> None:
+    groups = (
+        'variable "days" {}\n'
+        'resource "aws_cloudwatch_log_group" "app" {\n  name = "/svc/app"\n  retention_in_days = 365\n'
+        '  kms_key_id = "arn:aws:kms:eu-west-1:111111111111:key/logs"\n}\n'
+        'resource "aws_cloudwatch_log_group" "auth" {\n  name = "/svc/auth"\n  retention_in_days = 180\n'
+        '  kms_key_id = "arn:aws:kms:eu-west-1:111111111111:key/logs"\n}\n'
+        'resource "aws_cloudwatch_log_group" "forever" {\n  name = "/svc/app-debug"\n}\n'
+        'resource "aws_cloudwatch_log_group" "flow" {\n  name = "/vpc/flow"\n  log_group_class = "DELIVERY"\n'
+        '  kms_key_id = "arn:aws:kms:eu-west-1:111111111111:key/logs"\n}\n'
+        'resource "aws_cloudwatch_log_group" "later" {\n  name = "/svc/later"\n  retention_in_days = var.days\n'
+        '  kms_key_id = "arn:aws:kms:eu-west-1:111111111111:key/logs"\n}\n'
+    )
+    root = write_tree(tmp_path, {"logs.tf": groups})
+    _, report = scan_json(root, "--select", "MI2-003")
+    found = sorted((f["severity"], f["message"]) for f in report["findings"])
+    assert found == [
+        (
+            "info",
+            "aws_cloudwatch_log_group.later: cannot decide retention_in_days: var.days has no default",
+        ),
+        (
+            "low",
+            "aws_cloudwatch_log_group.forever: log group not encrypted under a customer-managed KMS key (kms_key_id unset)",
+        ),
+        (
+            "medium",
+            "aws_cloudwatch_log_group.auth: sensitive log group keeps events 180 days (limit 90)",
+        ),
+        (
+            "medium",
+            "aws_cloudwatch_log_group.forever: log group never expires (retention_in_days unset or 0): every event is kept forever",
+        ),
+    ]
+    # Settings back the log-sample clause; without a sample MI-2 is still unverified.
+    mi2 = next(c for c in report["controls"] if c["id"] == "MI-2")
+    assert mi2["status"] == "fail"
+    clean = write_tree(
+        tmp_path / "clean",
+        {"logs.tf": groups.split('resource "aws_cloudwatch_log_group" "auth"')[0]},
+    )
+    _, report = scan_json(clean, "--select", "MI2-001,MI2-003")
+    mi2 = next(c for c in report["controls"] if c["id"] == "MI-2")
+    assert (mi2["status"], report["findings"]) == ("not-evidenced", [])
+    # Which groups are sensitive, and their cap, come from [logs].
+    config = '[logs]\nsensitive-groups = ["debug"]\nmax-sensitive-retention-days = 30\n'
+    root = write_tree(tmp_path / "configured", {"logs.tf": groups, "seawall.toml": config})
+    _, report = scan_json(root, "--select", "MI2-003")
+    messages = [f["message"] for f in report["findings"]]
+    assert not any("auth" in m for m in messages)
+    assert "aws_cloudwatch_log_group.forever: sensitive log group never expires" in " ".join(
+        messages
+    )
+    bad = write_tree(
+        tmp_path / "bad",
+        {"logs.tf": groups, "seawall.toml": "[logs]\nmax-sensitive-retention-days = 0\n"},
+    )
+    result = run_cli("scan", str(bad))
+    assert result.exit_code == 2 and "max-sensitive-retention-days" in result.output

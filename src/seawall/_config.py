@@ -239,9 +239,12 @@ def _parse_tls(raw: object) -> tuple[TlsTargetConfig, ...]:
 
 @dataclass(frozen=True)
 class LogsSettings:
-    """The ``[logs]`` table: log file globs (relative to the root) to check for MI-2."""
+    """The ``[logs]`` table: log files to check for MI-2, and which log groups are sensitive."""
 
-    paths: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()  # globs relative to the root
+    # Case-insensitive words in a CloudWatch log group's name that mark it sensitive.
+    sensitive_groups: tuple[str, ...] = ("audit", "security", "access", "auth", "pii", "sensitive")
+    max_sensitive_retention_days: int = 90
 
 
 @dataclass(frozen=True)
@@ -262,8 +265,22 @@ def _table(raw: object, name: str, allowed: frozenset[str]) -> Mapping[str, Any]
 
 
 def _parse_logs(raw: object) -> LogsSettings:
-    table = _table(raw, "logs", frozenset({"paths"}))
-    return LogsSettings(paths=_strings(table.get("paths", []), "logs.paths"))
+    table = _table(
+        raw, "logs", frozenset({"paths", "sensitive-groups", "max-sensitive-retention-days"})
+    )
+    days = table.get("max-sensitive-retention-days", 90)
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3653:
+        raise ConfigError(
+            "logs.max-sensitive-retention-days must be a whole number of days (1-3653)"
+        )
+    groups = _strings(
+        table.get("sensitive-groups", list(LogsSettings.sensitive_groups)), "logs.sensitive-groups"
+    )
+    return LogsSettings(
+        paths=_strings(table.get("paths", []), "logs.paths"),
+        sensitive_groups=groups,
+        max_sensitive_retention_days=days,
+    )
 
 
 def _parse_keys(raw: object) -> KeysSettings:

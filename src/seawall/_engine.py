@@ -187,7 +187,7 @@ def _control_results(
                 continue
             clause = check.meta.verify_clause
             if outcome.evidenced:
-                if clause not in evidenced:
+                if clause not in evidenced and check.meta.evidences_clause:
                     evidenced.append(clause)
                 continue
             unevidenced.append(check.meta.id)
@@ -332,6 +332,8 @@ def run_scan(
         log_globs=config.logs.paths,
         rotation_logs=config.keys.rotation_logs,
         max_rotation_age_days=config.keys.max_rotation_age_days,
+        sensitive_log_groups=config.logs.sensitive_groups,
+        max_sensitive_log_days=config.logs.max_sensitive_retention_days,
         postgres=_pg_targets(config),
         tls=_tls_targets(config),
         secrets=SecretsOptions(

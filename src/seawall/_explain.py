@@ -63,7 +63,9 @@ def _check(check_id: str) -> str:
         "What it checks and why it matters:",
         _wrap(meta.rationale),
         "",
-        "Verify clause it automates:",
+        "Verify clause it automates:"
+        if meta.evidences_clause
+        else "Verify clause it backs (settings only; passing alone does not evidence it):",
         _wrap(meta.verify_clause),
         "",
         "Failing example:",

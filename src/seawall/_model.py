@@ -104,6 +104,10 @@ class CheckMeta:
     needs: tuple[EvidenceKind, ...]
     verify_clause: str
     references: tuple[str, ...] = ()
+    # False for a check of settings that back the clause without verifying it (log
+    # retention backs "a log sample contains zero secrets"): its failures fail the
+    # control, but its passing alone does not count the clause as evidenced.
+    evidences_clause: bool = True
     example_fail: tuple[tuple[str, str], ...] = ()
     example_pass: tuple[tuple[str, str], ...] = ()
 

@@ -73,3 +73,10 @@ resource "aws_iam_policy" "etl" {
     }]
   })
 }
+
+# MI-2: sensitive logs kept 90 days, under the warehouse key.
+resource "aws_cloudwatch_log_group" "warehouse_audit" {
+  name              = "/warehouse/audit"
+  retention_in_days = 90
+  kms_key_id        = aws_kms_key.warehouse.arn
+}

@@ -51,3 +51,8 @@ resource "aws_iam_policy" "etl" {
     }]
   })
 }
+
+# MI-2: audit events kept forever and readable without a key policy.
+resource "aws_cloudwatch_log_group" "warehouse_audit" {
+  name = "/warehouse/audit"
+}

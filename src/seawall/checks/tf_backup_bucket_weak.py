@@ -7,7 +7,17 @@ from typing import Any
 
 from seawall._model import CheckMeta, EvidenceKind, Severity
 from seawall.checks._api import CheckOutcome, Evidence, Violation
-from seawall.checks._tf import NO_TERRAFORM, on, terraform
+from seawall.checks._tf import (
+    NO_TERRAFORM,
+    Place,
+    apart,
+    merged,
+    on,
+    place_of,
+    place_of_arn,
+    referenced,
+    terraform,
+)
 from seawall.collectors.terraform import Reference, TerraformEvidence, TfResource, Unknown, blocks
 
 # Buckets whose name or resource name says they hold backups.
@@ -74,6 +84,77 @@ def _bucket_key(bucket: TfResource, tf: TerraformEvidence) -> Any:
     return keys[-1] if keys else None
 
 
+def _is_replica(bucket: TfResource, tf: TerraformEvidence) -> bool:
+    """Whether another bucket replicates into this one (a replica need not replicate again)."""
+    for config in tf.of_type("aws_s3_bucket_replication_configuration"):
+        for rule in blocks(config.get("rule")):
+            for destination in blocks(rule.get("destination")):
+                target = destination.get("bucket")
+                if referenced(tf, target, config, "aws_s3_bucket") is bucket:
+                    return True
+                name = bucket.get("bucket")
+                if (
+                    isinstance(target, str)
+                    and isinstance(name, str)
+                    and target.endswith(f":{name}")
+                ):
+                    return True
+    return False
+
+
+def _key_place(key: Any, near: TfResource, tf: TerraformEvidence) -> Place:
+    resource = referenced(tf, key, near, "aws_kms_key", "aws_kms_replica_key")
+    return place_of(resource) if resource is not None else place_of_arn(key)
+
+
+def _where(
+    bucket: TfResource, tf: TerraformEvidence, source: Place, destination: dict[str, Any], key: Any
+) -> list[Violation]:
+    """A replica beside the original (same region, same account) survives neither loss."""
+    target = destination.get("bucket")
+    target_bucket = referenced(tf, target, bucket, "aws_s3_bucket")
+    if target_bucket is None and isinstance(target, str):  # arn:aws:s3:::name names no region
+        name = target.rsplit(":", 1)[-1]
+        target_bucket = next(
+            (b for b in tf.of_type("aws_s3_bucket") if b.get("bucket") == name), None
+        )
+        if target_bucket is not None and target_bucket.address == bucket.address:
+            target_bucket = None
+    stated_account = destination.get("account")
+    if isinstance(stated_account, str) and stated_account != source.account:
+        # Only cross-account replication states the owner account; our own account
+        # unstated, we take it at its word.
+        return []
+    replica = merged(
+        Place(None, stated_account if isinstance(stated_account, str) else None),
+        place_of(target_bucket) if target_bucket is not None else Place(None, None),
+        _key_place(key, bucket, tf),
+    )
+    # A replica bucket declared here with no account stated shares our credentials.
+    if replica.account is None and target_bucket is None:
+        replica = Place(replica.region, Unknown("the replica's account is not stated"))
+    verdict = apart(source, replica)
+    if verdict is False:
+        return [
+            on(
+                bucket,
+                f"replicated within the same region ({source.region}) and account: one regional outage or one compromised account takes both copies",
+                "replica-place",
+                Severity.MEDIUM,
+            )
+        ]
+    if verdict is None:
+        return [
+            on(
+                bucket,
+                "cannot decide whether the replica is in another region or account (no provider region, replica key ARN or destination account states it)",
+                "undecided:replica-place",
+                Severity.INFO,
+            )
+        ]
+    return []
+
+
 def judge(bucket: TfResource, tf: TerraformEvidence) -> list[Violation]:
     """Versioning, Object Lock and replication of one backup bucket."""
     found = []
@@ -105,7 +186,7 @@ def judge(bucket: TfResource, tf: TerraformEvidence) -> list[Violation]:
         for rule in blocks(r.get("rule"))
         for d in blocks(rule.get("destination"))
     ]
-    if not destinations:
+    if not destinations and not _is_replica(bucket, tf):
         found.append(
             on(
                 bucket,
@@ -114,37 +195,32 @@ def judge(bucket: TfResource, tf: TerraformEvidence) -> list[Violation]:
                 Severity.MEDIUM,
             )
         )
+    if not destinations:
         return found
     source_key = _bucket_key(bucket, tf)
+    source = merged(place_of(bucket), _key_place(source_key, bucket, tf))
     for destination in destinations:
         replica_keys = [
             e.get("replica_kms_key_id") for e in blocks(destination.get("encryption_configuration"))
         ]
         replica = replica_keys[-1] if replica_keys else None
-        if replica is None or (
-            replica == source_key and not isinstance(replica, (Unknown, Reference))
-        ):
-            found.append(
-                on(
-                    bucket,
-                    "replicas are not encrypted under a key of their own (replica_kms_key_id unset or the source bucket's key)",
-                    "replica-key",
-                    Severity.MEDIUM,
-                )
+        shares_key = replica is not None and (
+            (replica == source_key and not isinstance(replica, (Unknown, Reference)))
+            or (
+                isinstance(replica, Reference)
+                and isinstance(source_key, Reference)
+                and replica.address == source_key.address
             )
-        elif (
-            isinstance(replica, Reference)
-            and isinstance(source_key, Reference)
-            and replica.address == source_key.address
-        ):
-            found.append(
-                on(
-                    bucket,
-                    f"replicas use the source bucket's key ({replica.address})",
-                    "replica-key",
-                    Severity.MEDIUM,
-                )
+        )
+        if replica is None or shares_key:
+            why = (
+                f"replicas use the source bucket's key ({replica.address})"
+                if isinstance(replica, Reference)
+                else "replicas are not encrypted under a key of their own (replica_kms_key_id unset or the source bucket's key)"
             )
+            found.append(on(bucket, why, "replica-key", Severity.MEDIUM))
+        if not shares_key:  # a KMS key is regional: a replica under the source's key is beside it
+            found.extend(_where(bucket, tf, source, destination, replica))
     return found
 
 

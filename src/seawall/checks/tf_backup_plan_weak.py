@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from seawall._model import CheckMeta, EvidenceKind, Severity
 from seawall.checks._api import CheckOutcome, Evidence, Violation
-from seawall.checks._tf import on, run_over
+from seawall.checks._tf import (
+    Place,
+    apart,
+    merged,
+    on,
+    place_of,
+    place_of_arn,
+    referenced,
+    run_over,
+)
 from seawall.collectors.terraform import TerraformEvidence, TfResource, Unknown, blocks
 
 META = CheckMeta(
@@ -26,7 +37,7 @@ META = CheckMeta(
     example_pass=(
         (
             "terraform/backup.tf",
-            'resource "aws_backup_vault" "main" {\n  name = "warehouse"\n}\n\nresource "aws_backup_vault_lock_configuration" "main" {\n  backup_vault_name   = aws_backup_vault.main.name\n  changeable_for_days = 3\n  min_retention_days  = 7\n}\n\nresource "aws_backup_plan" "daily" {\n  name = "daily"\n  rule {\n    rule_name         = "daily"\n    target_vault_name = aws_backup_vault.main.name\n    schedule          = "cron(0 3 * * ? *)"\n    copy_action {\n      destination_vault_arn = "arn:aws:backup:us-east-1:222222222222:backup-vault:warehouse-dr"\n    }\n  }\n}\n',
+            'provider "aws" {\n  region = "eu-west-1"\n}\n\nresource "aws_backup_vault" "main" {\n  name = "warehouse"\n}\n\nresource "aws_backup_vault_lock_configuration" "main" {\n  backup_vault_name   = aws_backup_vault.main.name\n  changeable_for_days = 3\n  min_retention_days  = 7\n}\n\nresource "aws_backup_plan" "daily" {\n  name = "daily"\n  rule {\n    rule_name         = "daily"\n    target_vault_name = aws_backup_vault.main.name\n    schedule          = "cron(0 3 * * ? *)"\n    copy_action {\n      destination_vault_arn = "arn:aws:backup:us-east-1:222222222222:backup-vault:warehouse-dr"\n    }\n  }\n}\n',
         ),
     ),
 )
@@ -58,7 +69,38 @@ def judge(resource: TfResource, tf: TerraformEvidence) -> list[Violation]:
                     f"copy:{name}",
                 )
             )
+        target = referenced(tf, rule.get("target_vault_name"), resource, "aws_backup_vault")
+        here = merged(place_of(target) if target else place_of(resource), place_of(resource))
+        for copy in copies:
+            found.extend(_copy_place(resource, tf, name, here, copy.get("destination_vault_arn")))
     return found
+
+
+def _copy_place(
+    plan: TfResource, tf: TerraformEvidence, rule: str, here: Place, arn: Any
+) -> list[Violation]:
+    """A copy into a vault in the plan's own region and account is not off-site."""
+    vault = referenced(tf, arn, plan, "aws_backup_vault")
+    there = place_of(vault) if vault is not None else place_of_arn(arn)
+    verdict = apart(here, there)
+    if verdict is False:
+        return [
+            on(
+                plan,
+                f"rule {rule} copies to a vault in the same region ({here.region}) and account: not off-site",
+                f"copy-place:{rule}",
+            )
+        ]
+    if verdict is None:
+        return [
+            on(
+                plan,
+                f"cannot decide whether rule {rule} copies to another region or account (no provider region or vault ARN states both sides)",
+                f"undecided:copy-place:{rule}",
+                Severity.INFO,
+            )
+        ]
+    return []
 
 
 def run(evidence: Evidence) -> CheckOutcome:

@@ -38,6 +38,7 @@ class Reference:
 
     address: str  # "aws_kms_key.data" or "data.aws_iam_policy_document.x"
     attribute: str = ""
+    module: str = ""  # the module instance it was written in: "module.db." (a module output)
 
     def __str__(self) -> str:
         return f"{self.address}.{self.attribute}" if self.attribute else self.address
@@ -109,15 +110,23 @@ class Evaluator:
         local_values: Callable[[str], Any],
         scope: Mapping[str, Any] | None = None,
         module_outputs: Callable[[str, str], Any] | None = None,
+        module: str = "",
     ) -> None:
         self._variables = variables
         self._local = local_values
         self._scope = dict(scope or {})
         self._outputs = module_outputs
+        self._module = module
 
     def with_scope(self, name: str, value: Any) -> Evaluator:
         """A child evaluator where ``name.value``/``name.key`` are bound (dynamic blocks)."""
-        return Evaluator(self._variables, self._local, {**self._scope, name: value}, self._outputs)
+        return Evaluator(
+            self._variables,
+            self._local,
+            {**self._scope, name: value},
+            self._outputs,
+            self._module,
+        )
 
     # -- values python-hcl2 hands over ------------------------------------------------
 
@@ -313,9 +322,9 @@ class Evaluator:
         elif root in _ROOTS_UNKNOWN:
             value = Unknown(f"{'.'.join(names)} is only known at plan time")
         elif root == "data":
-            value = Reference(".".join(names[:3]), ".".join(names[3:]))
+            value = Reference(".".join(names[:3]), ".".join(names[3:]), self._module)
         elif len(names) >= 2:
-            value = Reference(".".join(names[:2]), ".".join(names[2:]))
+            value = Reference(".".join(names[:2]), ".".join(names[2:]), self._module)
         else:
             value = Unknown(f"{root} is not a value")
         while tokens.peek(".") or tokens.peek("["):

@@ -40,5 +40,15 @@ class ScanOptions:
     log_globs: tuple[str, ...] = ()  # [logs] paths from the config, besides the tree's *.log
     rotation_logs: tuple[str, ...] = ()  # [keys] rotation-logs from the config
     max_rotation_age_days: int = 90
+    # [logs] sensitive-groups / max-sensitive-retention-days, for CloudWatch log groups
+    sensitive_log_groups: tuple[str, ...] = (
+        "audit",
+        "security",
+        "access",
+        "auth",
+        "pii",
+        "sensitive",
+    )
+    max_sensitive_log_days: int = 90
     terraform_plans: tuple[str, ...] = ()  # `terraform show -json` files from --terraform-plan
     terraform_var_files: tuple[str, ...] = ()  # --var-file: values for root modules

@@ -9,8 +9,12 @@ resource's attribute) or :class:`Unknown` (known only at plan time): checks
 say "cannot decide" for those instead of failing. Malformed HCL is an error
 result naming the file and line; the other files are still read.
 
-Not yet: local modules (their resources are read as their own directory,
-without the caller's inputs), ``--var-file`` and plan JSON input.
+Local modules are evaluated once per call, with the caller's inputs and
+provider configurations; each resource carries the region and account its
+provider configuration names (``provider = aws.dr``, a module call's
+``providers`` map, or the inherited default), so checks can tell a copy in
+another region or account from one beside the original. ``--var-file`` values
+and ``terraform show -json`` plans are read too.
 """
 
 from __future__ import annotations
@@ -27,7 +31,17 @@ from seawall.collectors import CollectContext, Collected, CollectorIssue
 from seawall.collectors._files import FileKind
 from seawall.collectors._hcl_eval import OPTIONAL_DEFAULT, Evaluator, Reference, Unknown, is_known
 
-__all__ = ["Reference", "TerraformEvidence", "TfResource", "Unknown", "blocks", "is_known"]
+__all__ = [
+    "Reference",
+    "TerraformEvidence",
+    "TfResource",
+    "Unknown",
+    "account_of_arn",
+    "blocks",
+    "is_known",
+    "region_of_arn",
+    "same_instance",
+]
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,8 @@ class TfResource:
     data: bool = False
     module: str = ""  # "module.db." for a resource of a called module
     environment: str | None = None  # "prod" / "non-prod", from path labels of the file
+    region: Any = None  # its provider configuration's region: str, Unknown, or None (unset)
+    account: Any = None  # the account its provider configuration pins or assumes into
 
     @property
     def local_address(self) -> str:
@@ -65,6 +81,9 @@ class TerraformEvidence:
 
     resources: tuple[TfResource, ...]
     files: tuple[str, ...]
+    # From [logs]: name words that mark a CloudWatch log group sensitive, and its retention cap.
+    sensitive_log_groups: tuple[str, ...] = ()
+    max_sensitive_log_days: int = 90
 
     def of_type(self, *types: str) -> list[TfResource]:
         """Managed resources of these types."""
@@ -75,7 +94,7 @@ class TerraformEvidence:
         return [
             r
             for r in self.resources
-            if r.type == type_ and r.data and (near is None or _same_instance(r, near))
+            if r.type == type_ and r.data and (near is None or same_instance(r, near))
         ]
 
     def pointing_at(
@@ -84,7 +103,7 @@ class TerraformEvidence:
         """Resources of ``type_`` in the same module instance whose ``attribute`` is ``target``."""
         found = []
         for resource in self.of_type(type_):
-            if not _same_instance(resource, target):
+            if not same_instance(resource, target):
                 continue
             value = resource.get(attribute)
             if isinstance(value, Reference) and value.address == target.local_address:
@@ -94,7 +113,8 @@ class TerraformEvidence:
         return found
 
 
-def _same_instance(one: TfResource, other: TfResource) -> bool:
+def same_instance(one: TfResource, other: TfResource) -> bool:
+    """Whether two resources belong to the same module instance (same call, same directory)."""
     return one.module == other.module and os.path.dirname(one.path) == os.path.dirname(other.path)
 
 
@@ -225,6 +245,7 @@ class _Source:
     calls: dict[str, dict[str, Any]]
     outputs: dict[str, Any]
     tfvars: list[dict[str, Any]]
+    providers: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
 
 
 def _parse_source(
@@ -278,6 +299,12 @@ def _parse_source(
                         source.outputs[name] = body["value"]
         for local_block in blocks(parsed.get("locals")):
             source.raw_locals.update(local_block)
+        for entry in blocks(parsed.get("provider")):
+            for name, body in entry.items():
+                for config in blocks(body):
+                    alias = config.get("alias")
+                    key = f"{name}.{alias}" if isinstance(alias, str) and alias else name
+                    source.providers[key] = config
         for kind, data in (("resource", False), ("data", True)):
             for entry in blocks(parsed.get(kind)):
                 for type_, named in entry.items():
@@ -286,6 +313,46 @@ def _parse_source(
                         line, end = spans.get((kind, type_, name), (1, 1))
                         source.resources.append((type_, name, path, line, end, body or {}, data))
     return source
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where a provider configuration puts resources: region and account (either may be None)."""
+
+    region: Any
+    account: Any
+
+
+def account_of_arn(arn: Any) -> str | None:
+    """The account id field of an ARN (``arn:aws:iam::111122223333:role/x``), if any."""
+    if not isinstance(arn, str):
+        return None
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn" and parts[4].isdigit():
+        return parts[4]
+    return None
+
+
+def region_of_arn(arn: Any) -> str | None:
+    """The region field of an ARN (``arn:aws:kms:eu-west-1:...``), if it has one."""
+    if not isinstance(arn, str):
+        return None
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn" and parts[3]:
+        return parts[3]
+    return None
+
+
+def _placement(config: dict[str, Any], evaluator: Evaluator) -> _Placement:
+    region = evaluator.value(config["region"]) if "region" in config else None
+    account: Any = None
+    allowed = evaluator.value(config.get("allowed_account_ids"))
+    if isinstance(allowed, list) and len(allowed) == 1 and isinstance(allowed[0], str):
+        account = allowed[0]
+    for assumed in blocks(config.get("assume_role")):
+        role = evaluator.value(assumed.get("role_arn"))
+        account = account_of_arn(role) or (role if isinstance(role, Unknown) else account)
+    return _Placement(region, account)
 
 
 class _Instance:
@@ -299,6 +366,7 @@ class _Instance:
         sources: dict[str, _Source],
         stack: tuple[str, ...],
         var_files: tuple[dict[str, Any], ...] = (),
+        providers: dict[str, _Placement] | None = None,
     ) -> None:
         self.source = source
         self.prefix = prefix
@@ -308,7 +376,9 @@ class _Instance:
         self.locals: dict[str, Any] = {}
         self._resolving: set[str] = set()
         self.children: dict[str, _Instance | None] = {}
-        self.evaluator = Evaluator(self.variables, self.local, module_outputs=self.output_of)
+        self.evaluator = Evaluator(
+            self.variables, self.local, module_outputs=self.output_of, module=prefix
+        )
         for name, body in source.variables.items():
             if inputs is not None and name in inputs:
                 self.variables[name] = inputs[name]
@@ -327,6 +397,32 @@ class _Instance:
                 for name, raw in values.items():
                     if name in source.variables:  # only the roots that declare it
                         self.variables[name] = self.evaluator.value(raw)
+        # Provider configurations passed in by the caller, then the module's own blocks.
+        self.providers: dict[str, _Placement] = dict(providers or {})
+        for key, config in source.providers.items():
+            self.providers[key] = _placement(config, self.evaluator)
+
+    def passed_providers(self, call: dict[str, Any]) -> dict[str, _Placement]:
+        """What a module call hands its module: the ``providers`` map, else our defaults."""
+        mapping = call.get("providers")
+        if not isinstance(mapping, dict):  # implicit inheritance of default configurations
+            return {k: v for k, v in self.providers.items() if "." not in k}
+        passed = {}
+        for inner, outer in mapping.items():
+            target = self.evaluator.value(outer) if isinstance(outer, str) else outer
+            if isinstance(target, Reference) and target.address in self.providers:
+                passed[inner] = self.providers[target.address]
+        return passed
+
+    def placement_of(self, type_: str, attributes: dict[str, Any]) -> _Placement:
+        """The region and account a resource lands in, from its provider configuration."""
+        chosen = attributes.get("provider")
+        key = chosen.address if isinstance(chosen, Reference) else type_.split("_", 1)[0]
+        if key in self.providers:
+            return self.providers[key]
+        if "." in key:  # an alias this module was not given: a misconfiguration or remote
+            return _Placement(Unknown(f"provider {key} is not configured here"), None)
+        return _Placement(None, None)
 
     def local(self, name: str) -> Any:
         if name in self.locals:
@@ -366,6 +462,7 @@ class _Instance:
             f"{self.prefix}module.{name}.",
             self._sources,
             self._stack,
+            providers=self.passed_providers(body),
         )
         self.children[name] = instance
         return instance
@@ -381,7 +478,19 @@ class _Instance:
             if not _instances(body, self.evaluator):
                 continue
             attributes = _expand_dynamic(body, self.evaluator)
-            yield TfResource(type_, name, path, line, end, attributes, data, self.prefix)
+            placement = self.placement_of(type_, attributes)
+            yield TfResource(
+                type_,
+                name,
+                path,
+                line,
+                end,
+                attributes,
+                data,
+                self.prefix,
+                region=placement.region,
+                account=placement.account,
+            )
         for call in self.source.calls:
             instance = self.child(call)
             if instance is not None:
@@ -447,7 +556,13 @@ def collect(context: CollectContext) -> Collected:
         for r in resources
     ]
     return Collected(
-        TerraformEvidence(tuple(resources), (*files, *(d for _, d in plans))), tuple(issues)
+        TerraformEvidence(
+            tuple(resources),
+            (*files, *(d for _, d in plans)),
+            context.options.sensitive_log_groups,
+            context.options.max_sensitive_log_days,
+        ),
+        tuple(issues),
     )
 
 
