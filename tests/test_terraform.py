@@ -648,3 +648,66 @@ def test_log_group_retention_and_encryption(tmp_path: Path) -> None:
     )
     result = run_cli("scan", str(bad))
     assert result.exit_code == 2 and "max-sensitive-retention-days" in result.output
+
+
+def test_log_bucket_lifecycle_expiration(tmp_path: Path) -> None:
+    tf = (
+        'resource "aws_s3_bucket" "data" {\n  bucket = "acme-data"\n}\n'
+        # Server access logs of the data bucket land here: a log bucket by use, not by name.
+        'resource "aws_s3_bucket" "sink" {\n  bucket = "acme-sink"\n}\n'
+        'resource "aws_s3_bucket_logging" "data" {\n  bucket = aws_s3_bucket.data.id\n'
+        "  target_bucket = aws_s3_bucket.sink.id\n}\n"
+        # CloudTrail writes to a bucket named only in the trail; kept 400 days, audit-sensitive.
+        'resource "aws_cloudtrail" "org" {\n  name = "org"\n  s3_bucket_name = "acme-audit-trail"\n}\n'
+        'resource "aws_s3_bucket" "trail" {\n  bucket = "acme-audit-trail"\n}\n'
+        'resource "aws_s3_bucket_lifecycle_configuration" "trail" {\n  bucket = aws_s3_bucket.trail.id\n'
+        '  rule {\n    id = "expire"\n    status = "Enabled"\n    expiration {\n      days = 400\n    }\n  }\n}\n'
+        # Named for logs, expires in 30 days: fine. A disabled rule does not count.
+        'resource "aws_s3_bucket" "alb_logs" {\n  bucket = "acme-alb-logs"\n'
+        "  lifecycle_rule {\n    enabled = true\n    expiration {\n      days = 30\n    }\n  }\n}\n"
+        'resource "aws_s3_bucket" "flow" {\n  bucket = "acme-vpc-flow-logs"\n}\n'
+        'resource "aws_s3_bucket_lifecycle_configuration" "flow" {\n  bucket = aws_s3_bucket.flow.id\n'
+        '  rule {\n    id = "off"\n    status = "Disabled"\n    expiration {\n      days = 7\n    }\n  }\n}\n'
+    )
+    root = write_tree(tmp_path, {"logs.tf": tf})
+    messages = sorted(f["message"] for f in findings(root, "MI2-003"))
+    assert messages == [
+        "aws_s3_bucket.flow: log bucket never expires objects (no enabled lifecycle rule with an expiration): every log is kept forever",
+        "aws_s3_bucket.sink: log bucket never expires objects (no enabled lifecycle rule with an expiration): every log is kept forever",
+        "aws_s3_bucket.trail: sensitive log bucket keeps objects 400 days (limit 90)",
+    ]
+
+
+def test_public_bucket_acls_and_public_access_blocks(tmp_path: Path) -> None:
+    tf = (
+        'resource "aws_s3_bucket" "site" {\n  bucket = "acme-site"\n  acl = "public-read"\n}\n'
+        'resource "aws_s3_bucket" "drop" {\n  bucket = "acme-drop"\n}\n'
+        'resource "aws_s3_bucket_acl" "drop" {\n  bucket = aws_s3_bucket.drop.id\n'
+        '  access_control_policy {\n    grant {\n      grantee {\n        type = "Group"\n'
+        '        uri = "http://acs.amazonaws.com/groups/global/AllUsers"\n      }\n'
+        '      permission = "WRITE"\n    }\n    owner {\n      id = "x"\n    }\n  }\n}\n'
+        # Public ACL and public policy, both neutralised by the bucket's public access block.
+        'resource "aws_s3_bucket" "locked" {\n  bucket = "acme-locked"\n  acl = "public-read-write"\n}\n'
+        'resource "aws_s3_bucket_public_access_block" "locked" {\n  bucket = aws_s3_bucket.locked.id\n'
+        "  ignore_public_acls = true\n  restrict_public_buckets = true\n}\n"
+        'resource "aws_s3_bucket_policy" "locked" {\n  bucket = aws_s3_bucket.locked.id\n'
+        '  policy = jsonencode({\n    Statement = [{\n      Effect = "Allow"\n      Principal = "*"\n'
+        '      Action = "s3:GetObject"\n      Resource = "arn:aws:s3:::acme-locked/*"\n    }]\n  })\n}\n'
+    )
+    _, report = scan_json(write_tree(tmp_path, {"s3.tf": tf}), "--select", "SI2-003")
+    found = sorted((f["severity"], f["message"]) for f in report["findings"])
+    assert found == [
+        (
+            "high",
+            'aws_s3_bucket.site: the bucket ACL "public-read" grants read to everyone',
+        ),
+        (
+            "high",
+            "aws_s3_bucket_acl.drop: a bucket ACL grant goes to a global group (AllUsers or AuthenticatedUsers)",
+        ),
+        (
+            "low",
+            'aws_s3_bucket_policy.locked: a resource policy allows Principal "*" without a condition'
+            " (the public access block's restrict_public_buckets keeps it from taking effect; remove it)",
+        ),
+    ]

@@ -37,7 +37,7 @@ REGISTRY: dict[str, str] = {
     "BR1-003": "seawall.checks.tf_backup_plan_weak",
     "CP2-002": "seawall.checks.tf_environments_not_separated",
     "MI2-002": "seawall.checks.log_pii_redaction_rate",
-    "MI2-003": "seawall.checks.tf_log_group_retention",
+    "MI2-003": "seawall.checks.tf_log_retention",
     "CR1-001": "seawall.checks.dockerfile_runs_as_root",
     "SC1-001": "seawall.checks.base_image_not_digest_pinned",
     "SC2-001": "seawall.checks.workflow_token_not_read_only",

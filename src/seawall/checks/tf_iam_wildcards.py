@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 from seawall._model import CheckMeta, EvidenceKind, Severity
 from seawall.checks._api import CheckOutcome, Evidence, Violation
-from seawall.checks._tf import on, run_over, undecided
+from seawall.checks._tf import on, referenced, run_over, undecided
 from seawall.collectors.terraform import Reference, TerraformEvidence, TfResource, Unknown, blocks
 
 META = CheckMeta(
@@ -15,8 +16,8 @@ META = CheckMeta(
     control="SI-2",
     severity=Severity.HIGH,
     title="Wildcards in IAM policies",
-    rationale='The baseline\'s Verify clause: a policy analyzer shows no wildcards. Action "*", service-wide actions (s3:*, iam:*), NotAction with Allow, write actions on every resource and iam:PassRole on "*" grant far more than a workload needs; a resource policy with Principal "*" and no condition opens the resource to every AWS account; a role GitHub\'s OIDC provider may assume without a repository condition can be assumed from any repository.',
-    remediation="List the actions the workload calls and the ARNs it touches; scope iam:PassRole to the roles it passes; add aws:SourceAccount/aws:PrincipalOrgID conditions to resource policies; pin OIDC trust to token.actions.githubusercontent.com:sub = repo:ORG/REPO:environment:prod (or a branch).",
+    rationale='The baseline\'s Verify clause: a policy analyzer shows no wildcards. Action "*", service-wide actions (s3:*, iam:*), NotAction with Allow, write actions on every resource and iam:PassRole on "*" grant far more than a workload needs; a resource policy with Principal "*" and no condition, or a bucket ACL granting to AllUsers, opens the resource to everyone (a public access block with restrict_public_buckets or ignore_public_acls neutralises them, and is read here); a role GitHub\'s OIDC provider may assume without a repository condition can be assumed from any repository.',
+    remediation="List the actions the workload calls and the ARNs it touches; scope iam:PassRole to the roles it passes; add aws:SourceAccount/aws:PrincipalOrgID conditions to resource policies; replace public bucket ACLs with BucketOwnerEnforced ownership and an aws_s3_bucket_public_access_block; pin OIDC trust to token.actions.githubusercontent.com:sub = repo:ORG/REPO:environment:prod (or a branch).",
     needs=(EvidenceKind.TERRAFORM,),
     verify_clause="A policy analyzer shows no wildcards.",
     references=(
@@ -47,6 +48,17 @@ _POLICY_ATTRIBUTES = {
     "aws_sns_topic_policy": ("policy",),
     "aws_iam_role": ("assume_role_policy",),
 }
+# Canned ACLs that grant to everyone (or every AWS account holder).
+_PUBLIC_ACLS = {
+    "public-read": Severity.HIGH,
+    "public-read-write": Severity.CRITICAL,
+    "authenticated-read": Severity.HIGH,
+}
+_ALL_USERS = (
+    "acs.amazonaws.com/groups/global/AllUsers",
+    "acs.amazonaws.com/groups/global/AuthenticatedUsers",
+)
+
 # CI systems whose OIDC tokens AWS roles trust: (issuer host in the provider ARN, name).
 _CI_OIDC = (
     ("token.actions.githubusercontent.com", "GitHub Actions"),
@@ -224,12 +236,84 @@ def judge(resource: TfResource, tf: TerraformEvidence) -> list[Violation]:
             continue
         for statement in statements:
             found.extend(_findings(resource, statement, trust))
+    if resource.type == "aws_s3_bucket_policy" and _blocked(
+        _bucket_of(resource, tf), tf, "restrict_public_buckets"
+    ):
+        found = [
+            dataclasses.replace(
+                v,
+                severity=Severity.LOW,
+                message=v.message
+                + " (the public access block's restrict_public_buckets keeps it from taking effect; remove it)",
+            )
+            if v.key.endswith(":principal-star")
+            else v
+            for v in found
+        ]
+    if resource.type in ("aws_s3_bucket", "aws_s3_bucket_acl"):
+        found.extend(_public_acl(resource, tf))
     unique = {v.key: v for v in found}
     return list(unique.values())
+
+
+def _bucket_of(resource: TfResource, tf: TerraformEvidence) -> TfResource | None:
+    """The aws_s3_bucket a policy or ACL resource applies to, when declared here."""
+    target = resource.get("bucket")
+    found = referenced(tf, target, resource, "aws_s3_bucket")
+    if found is None and isinstance(target, str):
+        found = next((b for b in tf.of_type("aws_s3_bucket") if b.get("bucket") == target), None)
+    return found
+
+
+def _blocked(bucket: TfResource | None, tf: TerraformEvidence, setting: str) -> bool:
+    """Whether the bucket's public access block, or the account's, sets ``setting`` true."""
+    blocks_ = tf.of_type("aws_s3_account_public_access_block")
+    if bucket is not None:
+        blocks_ += tf.pointing_at("aws_s3_bucket_public_access_block", bucket)
+    return any(b.get(setting) is True for b in blocks_)
+
+
+def _public_acl(resource: TfResource, tf: TerraformEvidence) -> list[Violation]:
+    """A canned ACL or grant to AllUsers/AuthenticatedUsers that no public access block ignores."""
+    bucket = resource if resource.type == "aws_s3_bucket" else _bucket_of(resource, tf)
+    if _blocked(bucket, tf, "ignore_public_acls"):
+        return []
+    acl = resource.get("acl")
+    if isinstance(acl, Unknown):
+        return [undecided(resource, "acl", acl)]
+    if isinstance(acl, str) and acl in _PUBLIC_ACLS:
+        return [
+            on(
+                resource,
+                f'the bucket ACL "{acl}" grants {"write" if "write" in acl else "read"} to everyone'
+                + (" with an AWS account" if acl == "authenticated-read" else ""),
+                "public-acl",
+                _PUBLIC_ACLS[acl],
+            )
+        ]
+    grantees = [
+        g
+        for policy in blocks(resource.get("access_control_policy"))
+        for grant in blocks(policy.get("grant"))
+        for g in blocks(grant.get("grantee"))
+    ]
+    grantees += [g for g in blocks(resource.get("grant")) if g.get("type") == "Group"]
+    if any(isinstance(g.get("uri"), str) and g["uri"].endswith(_ALL_USERS) for g in grantees):
+        return [
+            on(
+                resource,
+                "a bucket ACL grant goes to a global group (AllUsers or AuthenticatedUsers)",
+                "public-acl",
+            )
+        ]
+    return []
 
 
 def run(evidence: Evidence) -> CheckOutcome:
     """Every IAM, bucket, key, queue and topic policy, and role trust policies."""
     return run_over(
-        evidence, tuple(_POLICY_ATTRIBUTES), judge, "no IAM or resource policies in Terraform"
+        evidence,
+        (*_POLICY_ATTRIBUTES, "aws_s3_bucket", "aws_s3_bucket_acl"),
+        judge,
+        "no IAM or resource policies or S3 buckets in Terraform",
     )
