@@ -22,6 +22,7 @@ from seawall.collectors import CollectContext, Collected, CollectorIssue
 from seawall.collectors._files import Environment, FileKind
 from seawall.detectors.pii import (
     DETECTORS,
+    IBAN_CANDIDATE,
     MASKED_PATTERN,
     TEST_EMAIL_PATTERN,
     PiiDetector,
@@ -163,6 +164,31 @@ def _applicable(name: str) -> tuple[tuple[int, PiiDetector], ...]:
     return tuple(chosen)
 
 
+def _drop_ibans(strings: Any, mask: Any) -> Any:
+    """``mask`` without cells that are one valid IBAN (its digit groups can pass Luhn)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from seawall.detectors._vectorised import VECTOR_VALIDATORS
+
+    shape = pc.fill_null(pc.match_substring_regex(strings, f"^(?:{IBAN_CANDIDATE})$"), False)
+    whole = pc.and_(mask, shape)
+    if not pc.any(whole).as_py():
+        return mask
+    rows = pc.indices_nonzero(whole)
+    valid, _ = VECTOR_VALIDATORS["iban"][1](strings.take(rows))
+    drop = np.zeros(len(strings), dtype=np.bool_)
+    drop[rows.to_numpy()[valid]] = True
+    return pc.and_(mask, pc.invert(pa.array(drop)))
+
+
+@functools.cache
+def _any_candidate(name: str) -> str:
+    """One RE2 alternation of every candidate pattern that runs on a column of this name."""
+    return "|".join(f"(?:{detector.candidate})" for _, detector in _applicable(name))
+
+
 def _scan_batch(
     batch: Any,
     first_record: int,
@@ -174,38 +200,81 @@ def _scan_batch(
     import pyarrow.compute as pc
 
     for name, column in zip(batch.schema.names, batch.columns, strict=True):
-        if pa.types.is_nested(column.type):
+        if pa.types.is_nested(column.type) or not _applicable(name):
             continue  # nested values: not scanned yet (said in the README)
         strings = column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
         trimmed = pc.utf8_trim_whitespace(strings)
-        unmasked = pc.invert(
-            pc.fill_null(pc.match_substring_regex(trimmed, MASKED_PATTERN, ignore_case=True), True)
-        )
-        for index, detector in _applicable(name):
-            mask = pc.and_(
-                pc.fill_null(pc.match_substring_regex(trimmed, detector.candidate), False), unmasked
-            )
-            if not pc.any(mask).as_py():
-                continue
-            tally = tallies.setdefault((name, index), _Tally())
-            if detector.vectorised:
-                test = pc.fill_null(
-                    pc.match_substring_regex(trimmed, TEST_EMAIL_PATTERN, ignore_case=True), False
+        # One pass for "any candidate, not masked" picks the cells worth a closer look;
+        # distractor columns (ids, timestamps, versions) usually stop here.
+        candidates = pc.and_(
+            pc.fill_null(pc.match_substring_regex(trimmed, _any_candidate(name)), False),
+            pc.invert(
+                pc.fill_null(
+                    pc.match_substring_regex(trimmed, MASKED_PATTERN, ignore_case=True), True
                 )
-                tally.test += pc.sum(pc.and_(mask, test)).as_py() or 0
-                pii_rows = pc.indices_nonzero(pc.and_(mask, pc.invert(test))).to_pylist()
+            ),
+        )
+        chosen = pc.indices_nonzero(candidates)
+        if len(chosen) == 0:
+            continue
+        positions = chosen.to_numpy()
+        cells = trimmed if len(chosen) == len(trimmed) else trimmed.take(chosen)
+        for index, detector in _applicable(name):
+            rows, test = _judge_cells(cells, detector)
+            if len(rows) or test:
+                tally = tallies.setdefault((name, index), _Tally())
+                tally.test += test
+                pii_rows = positions[rows].tolist()
                 _record(tally, pii_rows, first_record, record_numbers, example_limit)
-                continue
-            hits = pc.indices_nonzero(mask)
-            values = trimmed.take(hits).to_pylist()
-            pii_rows = []
-            for row, value in zip(hits.to_pylist(), values, strict=True):
-                verdict = classify_unmasked(value, detector)
-                if verdict == "pii":
-                    pii_rows.append(row)
-                elif verdict == "test":
-                    tally.test += 1
-            _record(tally, pii_rows, first_record, record_numbers, example_limit)
+
+
+def _judge_cells(cells: Any, detector: PiiDetector) -> tuple[Any, int]:
+    """(sorted indexes of the cells holding unmasked PII of this type, test values seen)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    # numpy with pyarrow: imported on first use, so scans without data files start fast
+    from seawall.detectors._vectorised import VECTOR_VALIDATORS
+
+    mask = pc.fill_null(pc.match_substring_regex(cells, detector.candidate), False)
+    if not pc.any(mask).as_py():
+        return np.zeros(0, dtype=np.int64), 0
+    if detector.vectorised:
+        test = pc.fill_null(
+            pc.match_substring_regex(cells, TEST_EMAIL_PATTERN, ignore_case=True), False
+        )
+        tests = pc.sum(pc.and_(mask, test)).as_py() or 0
+        return pc.indices_nonzero(pc.and_(mask, pc.invert(test))).to_numpy().astype(np.int64), tests
+    tests = 0
+    found: list[Any] = []
+    if detector.type == "card":
+        mask = _drop_ibans(cells, mask)
+    vector = VECTOR_VALIDATORS.get(detector.type)
+    if vector is not None:
+        # Cells that are one candidate whole: decided in arrays, not per cell.
+        shape, validate = vector
+        whole_pattern = f"^(?:{shape or detector.candidate})$"
+        whole = pc.and_(mask, pc.fill_null(pc.match_substring_regex(cells, whole_pattern), False))
+        if pc.any(whole).as_py():
+            rows = pc.indices_nonzero(whole)
+            pii, test = validate(cells.take(rows))
+            found.append(rows.to_numpy()[pii].astype(np.int64))
+            tests += int(test.sum())
+            mask = pc.and_(mask, pc.invert(whole))
+    hits = pc.indices_nonzero(mask)
+    verdicts: dict[str, str | None] = {}  # repeated values are judged once per batch
+    python_rows = []
+    for row, value in zip(hits.to_pylist(), cells.take(hits).to_pylist(), strict=True):
+        if value in verdicts:
+            verdict = verdicts[value]
+        else:
+            verdict = verdicts[value] = classify_unmasked(value, detector)
+        if verdict == "pii":
+            python_rows.append(row)
+        elif verdict == "test":
+            tests += 1
+    found.append(np.array(python_rows, dtype=np.int64))
+    return np.sort(np.concatenate(found)), tests
 
 
 def scan_file(

@@ -21,6 +21,11 @@ from dataclasses import dataclass
 
 __all__ = [
     "DETECTORS",
+    "IBAN_CANDIDATE",
+    "IBAN_LENGTHS",
+    "NOT_PUBLIC_V4",
+    "TEST_CARDS",
+    "TEST_SSNS",
     "PiiDetector",
     "classify_unmasked",
     "classify_value",
@@ -92,7 +97,7 @@ def valid_itin(value: str) -> bool:
 
 TEST_SSNS = frozenset({"078051120", "219099999", "123456789"})
 
-_IBAN_LENGTHS = {
+IBAN_LENGTHS = {
     "AD": 24, "AE": 23, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29, "CH": 21,
     "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18,
     "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28,
@@ -106,7 +111,7 @@ _IBAN_LENGTHS = {
 def valid_iban(value: str) -> bool:
     """Country length and the ISO 13616 mod-97 check."""
     iban = re.sub(r"\s", "", value).upper()
-    if _IBAN_LENGTHS.get(iban[:2]) != len(iban) or not iban[2:4].isdigit():
+    if IBAN_LENGTHS.get(iban[:2]) != len(iban) or not iban[2:4].isdigit():
         return False
     rearranged = iban[4:] + iban[:4]
     number = "".join(str(int(ch, 36)) for ch in rearranged)
@@ -126,14 +131,79 @@ def valid_sin(value: str) -> bool:
     return len(digits) == 9 and digits[0] not in "08" and luhn(digits)
 
 
-def valid_phone(value: str) -> bool:
-    """A possible number (E.164 or a national format of US, GB, DE, FR, IN, BR)."""
+# Numbers written with digits and plain separators only: no extension, no
+# letters, nothing for the parser to strip but the separators.
+_PLAIN_INTERNATIONAL = re.compile(r"\+[1-9][\d .\-]*\d")
+_PLAIN_NATIONAL = re.compile(r"\(?\d[\d ()./\-]*\d")
+_SKELETON = str.maketrans("0123456789", "dddddddddd")
+_NATIONAL_REGIONS = ("US", "GB", "DE", "FR", "IN", "BR")
+
+
+@dataclass(frozen=True)
+class _Dialling:
+    """What phonenumbers reads off the front of a number for one region or calling code."""
+
+    country_code: str
+    international_prefix: re.Pattern[str] | None
+    national_prefix: re.Pattern[str] | None
+
+
+@functools.cache
+def _dialling(region: str | None, country_code: int = 0) -> _Dialling | None:
     import phonenumbers
 
-    digits = _DIGITS.sub("", value)
-    if not 7 <= len(digits) <= 15:
-        return False
-    regions = (None,) if value.strip().startswith("+") else ("US", "GB", "DE", "FR", "IN", "BR")
+    if region is None:
+        region = phonenumbers.region_code_for_country_code(country_code)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
+        country_code or phonenumbers.country_code_for_region(region), region
+    )
+    if metadata is None:
+        return None
+    idd, national = metadata.international_prefix, metadata.national_prefix_for_parsing
+    return _Dialling(
+        str(metadata.country_code),
+        re.compile(idd) if idd else None,
+        re.compile(national) if national else None,
+    )
+
+
+# (region or None for "+CC", calling code, the value with digits as "d") -> verdict
+_BY_SHAPE: dict[tuple[str | None, int, str], bool] = {}
+
+
+def _by_shape(value: str, region: str | None, code: int, digits_after: str) -> bool | None:
+    """The verdict of an earlier full parse of a number of the same shape, or None.
+
+    When nothing at the front of the digits can be read as an international
+    prefix, the region's calling code or its national prefix, phonenumbers
+    keeps every digit as the national number, and ``is_possible_number``
+    looks only at the calling code and that number's length: every number
+    written the same way gets the same verdict, so one full parse decides.
+    """
+    dialling = _dialling(region, code)
+    if dialling is None:
+        return None
+    if dialling.national_prefix is not None and dialling.national_prefix.match(digits_after):
+        return None
+    if region is not None:
+        if digits_after.startswith(dialling.country_code):
+            return None
+        if dialling.international_prefix is not None and dialling.international_prefix.match(
+            digits_after
+        ):
+            return None
+    key = (region, code, value.translate(_SKELETON))
+    verdict = _BY_SHAPE.get(key)
+    if verdict is None:
+        if len(_BY_SHAPE) > 50_000:  # odd data with endless shapes: start over
+            _BY_SHAPE.clear()
+        verdict = _BY_SHAPE[key] = _parsed_possible(value, (region,))
+    return verdict
+
+
+def _parsed_possible(value: str, regions: tuple[str | None, ...]) -> bool:
+    import phonenumbers
+
     for region in regions:
         try:
             number = phonenumbers.parse(value, region)
@@ -144,19 +214,65 @@ def valid_phone(value: str) -> bool:
     return False
 
 
+def valid_phone(value: str) -> bool:
+    """A possible number (E.164 or a national format of US, GB, DE, FR, IN, BR)."""
+    import phonenumbers
+
+    digits = _DIGITS.sub("", value)
+    if not 7 <= len(digits) <= 15:
+        return False
+    if value.strip().startswith("+"):
+        if _PLAIN_INTERNATIONAL.fullmatch(value):
+            for size in (1, 2, 3):
+                code = int(digits[:size])
+                if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+                    quick = _by_shape(value, None, code, digits[size:])
+                    if quick is not None:
+                        return quick
+                    break
+        return _parsed_possible(value, (None,))
+    plain = _PLAIN_NATIONAL.fullmatch(value) is not None
+    for region in _NATIONAL_REGIONS:
+        verdict = _by_shape(value, region, 0, digits) if plain else None
+        if verdict is None:
+            verdict = _parsed_possible(value, (region,))
+        if verdict:
+            return True
+    return False
+
+
+def _ranges(networks: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    return tuple(
+        (int(n.network_address), int(n.broadcast_address))
+        for n in map(ipaddress.ip_network, networks)
+    )
+
+
+# Address space that is not a person's: private, loopback, link-local,
+# documentation, benchmarking, reserved and multicast (Python 3.11's ipaddress
+# lists, fixed here so every Python version and the vectorised path agree, and
+# checked as integer ranges: ipaddress's properties walk their lists per call).
+NOT_PUBLIC_V4 = _ranges((
+    "0.0.0.0/8", "10.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+    "192.0.0.0/29", "192.0.0.170/31", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15",
+    "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+))  # fmt: skip
+NOT_PUBLIC_V6 = _ranges((
+    "::/8", "100::/8", "200::/7", "400::/6", "800::/5", "1000::/4", "4000::/3", "6000::/3",
+    "8000::/3", "a000::/3", "c000::/3", "e000::/4", "f000::/5", "f800::/6", "fe00::/9",
+    "2001::/23", "2001:db8::/32", "fc00::/7", "fe80::/10", "ff00::/8",
+))  # fmt: skip
+
+
 def valid_ip(value: str) -> bool:
     """A public-looking IPv4/IPv6 address (loopback, private and documentation ranges are not PII)."""
     try:
         address = ipaddress.ip_address(value.strip("[]"))
     except ValueError:
         return False
-    return not (
-        address.is_private
-        or address.is_loopback
-        or address.is_reserved
-        or address.is_unspecified
-        or address.is_multicast
-    )
+    number = int(address)
+    ranges = NOT_PUBLIC_V4 if address.version == 4 else NOT_PUBLIC_V6
+    return not any(first <= number <= last for first, last in ranges)
 
 
 _NAME_WORDS = frozenset(
@@ -199,6 +315,8 @@ def _COL(pattern: str) -> re.Pattern[str]:  # noqa: N802 - reads as a table colu
     return re.compile(pattern, re.IGNORECASE)
 
 
+IBAN_CANDIDATE = r"[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}"
+
 DETECTORS: tuple[PiiDetector, ...] = (
     PiiDetector(
         "email",
@@ -213,9 +331,7 @@ DETECTORS: tuple[PiiDetector, ...] = (
     PiiDetector(
         "itin", r"9\d{2}-?\d{2}-?\d{4}", valid_itin, _COL(r"itin|tax_?id|tin\b"), needs_column=True
     ),
-    PiiDetector(
-        "iban", r"[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}", valid_iban, _COL(r"iban|account")
-    ),
+    PiiDetector("iban", IBAN_CANDIDATE, valid_iban, _COL(r"iban|account")),
     PiiDetector(
         "uk-nino",
         r"[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]",

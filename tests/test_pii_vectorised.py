@@ -1,0 +1,122 @@
+"""The array validators and the phone-shape cache give exactly the per-value verdicts."""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+import string
+
+import phonenumbers
+import pyarrow as pa
+import pytest
+
+from seawall.detectors import pii
+from seawall.detectors._vectorised import VECTOR_VALIDATORS
+from seawall.detectors.pii import DETECTORS, classify_unmasked
+
+
+def _luhn_digit(body: str) -> str:
+    for last in "0123456789":
+        if pii.luhn(body + last):
+            return last
+    raise AssertionError("unreachable")
+
+
+def _card_like(rng: random.Random) -> str:
+    prefix = rng.choice(["4", "51", "2221", "2720", "37", "6011", "65", "3530", "36", "62", "50",
+                         "9", "1", "0", "2", "5", "3", "6"])  # fmt: skip
+    length = rng.randint(11, 20)
+    body = prefix + "".join(
+        rng.choice(string.digits) for _ in range(max(0, length - len(prefix) - 1))
+    )
+    number = body + (_luhn_digit(body) if rng.random() < 0.7 else rng.choice(string.digits))
+    if rng.random() < 0.05:
+        number = rng.choice(sorted(pii.TEST_CARDS))
+    if rng.random() < 0.03:
+        number = rng.choice(string.digits) * rng.randint(12, 19)
+    style = rng.random()
+    if style < 0.3:
+        return " ".join(number[i : i + 4] for i in range(0, len(number), 4))
+    if style < 0.4:
+        return "-".join(number[i : i + 4] for i in range(0, len(number), 4))
+    if style < 0.5:
+        return "+" + number
+    return number
+
+
+def _ssn_like(rng: random.Random) -> str:
+    area = rng.choice([0, 666, rng.randint(1, 999), rng.randint(900, 999), 78])
+    group, serial = rng.choice([0, rng.randint(1, 99)]), rng.choice([0, rng.randint(1, 9999)])
+    text = f"{area:03d}{group:02d}{serial:04d}"
+    if rng.random() < 0.05:
+        text = rng.choice(sorted(pii.TEST_SSNS))
+    return f"{text[:3]}-{text[3:5]}-{text[5:]}" if rng.random() < 0.5 else text
+
+
+def _iban_like(rng: random.Random) -> str:
+    country = rng.choice([*sorted(pii.IBAN_LENGTHS), "ZZ", "US"])
+    length = pii.IBAN_LENGTHS.get(country, 20) + rng.choice([0, 0, 0, -1, 1])
+    bban = "".join(rng.choice(string.digits + string.ascii_uppercase) for _ in range(length - 4))
+    check = 98 - int("".join(str(int(c, 36)) for c in bban + country + "00")) % 97
+    if rng.random() < 0.3:
+        check = rng.randint(0, 99)
+    iban = f"{country}{check:02d}{bban}"
+    if rng.random() < 0.2:
+        iban = iban.lower()
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)) if rng.random() < 0.4 else iban
+
+
+def _ipv4_like(rng: random.Random) -> str:
+    if rng.random() < 0.1:
+        return ".".join(rng.choice(["0", "01", "256", "999", "10"]) for _ in range(4))
+    return str(ipaddress.IPv4Address(rng.getrandbits(32)))
+
+
+@pytest.mark.parametrize(
+    ("detector_type", "make"),
+    [("card", _card_like), ("ssn", _ssn_like), ("iban", _iban_like), ("ip-address", _ipv4_like)],
+)
+def test_array_verdicts_match_the_per_value_validators(detector_type: str, make: object) -> None:
+    rng = random.Random(11)
+    values = [make(rng) for _ in range(6000)]  # type: ignore[operator]
+    shape, validate = VECTOR_VALIDATORS[detector_type]
+    for detector in (d for d in DETECTORS if d.type == detector_type):
+        import re
+
+        whole = re.compile(f"(?:{shape or detector.candidate})", re.ASCII)
+        cells = [v for v in values if whole.fullmatch(v) and re.search(detector.candidate, v)]
+        assert len(cells) > 1000, (detector_type, len(cells))
+        found, test = validate(pa.array(cells))
+        expected = [classify_unmasked(v, detector) for v in cells]
+        got = ["test" if t else "pii" if p else None for p, t in zip(found, test, strict=True)]
+        mismatched = [(v, e, g) for v, e, g in zip(cells, expected, got, strict=True) if e != g]
+        assert not mismatched, mismatched[:5]
+        assert {"pii", None} <= set(expected)
+
+
+def test_phone_shape_cache_agrees_with_a_full_parse() -> None:
+    rng = random.Random(5)
+    shapes = [
+        "+1 {a}{b}{c} {d}{e}{f} {g}{h}{i}{j}", "({a}{b}{c}) {d}{e}{f}-{g}{h}{i}{j}",
+        "+44 {a}{b} {c}{d}{e}{f} {g}{h}{i}{j}", "0{a}{b}{c}{d} {e}{f}{g}{h}{i}{j}",
+        "+49 {a}{b} {c}{d}{e}{f}{g}{h}{i}", "+33 {a} {b}{c} {d}{e} {f}{g} {h}{i}",
+        "+91 {a}{b}{c}{d}{e} {f}{g}{h}{i}{j}", "+55 {a}{b} {c}{d}{e}{f}{g}-{h}{i}{j}{k}",
+        "{a}{b}{c}.{d}{e}{f}.{g}{h}{i}{j}", "1{a}{b}{c}{d}{e}{f}{g}{h}{i}{j}",
+        "011 {a}{b} {c}{d}{e}{f}{g}{h}{i}{j}", "+{a}{b} {c}{d}{e} {f}{g}{h}{i}",
+        "+{a}{b}{c} {d}{e}{f}{g}{h}{i}{j}{k}", "00{a}{b} {c}{d}{e}{f}{g}{h}{i}{j}",
+    ]  # fmt: skip
+    pii._BY_SHAPE.clear()
+    for _ in range(6000):
+        value = rng.choice(shapes).format(**{k: rng.choice(string.digits) for k in "abcdefghijk"})
+        digits = pii._DIGITS.sub("", value)
+        regions = (None,) if value.startswith("+") else ("US", "GB", "DE", "FR", "IN", "BR")
+        expected = 7 <= len(digits) <= 15 and any(_possible(value, region) for region in regions)
+        assert pii.valid_phone(value) == expected, value
+    assert pii._BY_SHAPE, "the shape cache was never used"
+
+
+def _possible(value: str, region: str | None) -> bool:
+    try:
+        return bool(phonenumbers.is_possible_number(phonenumbers.parse(value, region)))
+    except phonenumbers.NumberParseException:
+        return False
