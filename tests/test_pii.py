@@ -206,3 +206,38 @@ def test_streaming_blocks_keep_record_numbers_and_text_columns(
     sampled = scan_file(str(path), "many.csv", sample=100)
     assert sampled.scanned == 100 and "every 20th record" in sampled.sampling
     assert sampled.columns[0].examples == (1_501,)
+
+
+def test_identifier_columns_passing_checksums_by_chance_are_not_cards(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(3)
+    ids = [f"4{rng.randrange(10**14, 10**15)}" for _ in range(400)]  # Visa-shaped, 16 digits
+    cards = []
+    while len(cards) < 400:
+        body = f"4{rng.randrange(10**13, 10**14)}"
+        cards.append(body + next(d for d in "0123456789" if luhn(body + d)))
+    rows = ["shipment_ref,card_number,legacy_ref"]
+    rows += [f"{a},{a},{c}" for a, c in zip(ids, cards, strict=True)]
+    path = tmp_path / "shipments.csv"
+    path.write_text("\n".join(rows) + "\n")
+    result = scan_file(str(path), path.name)
+    columns = {(c.column, c.type): c for c in result.columns}
+    by_luck = sum(valid_card(a) for a in ids)
+    assert 10 < by_luck < 80  # about one in ten
+    # Read as identifiers: about a tenth pass, the rate random digits give.
+    chance = columns[("shipment_ref", "card")]
+    assert chance.records == 0 and chance.chance is not None
+    assert f"{by_luck} of 400 card-shaped values pass" in chance.chance
+    # The same values in a column named for cards, and real cards anywhere, still count.
+    assert columns[("card_number", "card")].records == by_luck
+    assert columns[("legacy_ref", "card")].records == 400
+    # The scan says why, as a note, and reports no finding for the identifiers.
+    root = write_tree(tmp_path / "repo", {"data/dev/shipments.csv": path.read_text()})
+    _, report = scan_json(root, "--select", "ED2-002")
+    assert {f["message"].split("column ")[1].split(" ")[0] for f in report["findings"]} == {
+        "card_number",
+        "legacy_ref",
+    }
+    notes = json.dumps(report)
+    assert "shipment_ref: " + chance.chance in notes

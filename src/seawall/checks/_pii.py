@@ -30,6 +30,8 @@ def unmasked(evidence: Evidence, what: str) -> CheckOutcome:
     notes = []
     for result in pii.files:
         for column in result.columns:
+            if column.chance:
+                notes.append(f"{result.path}: column {column.column}: {column.chance}")
             if column.test_records:
                 notes.append(
                     f"{result.path}: column {column.column} holds {column.test_records} well-known test {column.type} value(s)"

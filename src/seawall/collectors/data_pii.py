@@ -14,6 +14,8 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +46,8 @@ class ColumnResult:
     records: int  # records with an unmasked value of this type
     test_records: int  # records holding well-known test values
     examples: tuple[int, ...]  # 1-based record numbers, never values
+    # Why candidates were not counted: their checksums pass at the rate chance gives.
+    chance: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,8 +134,8 @@ def _safe_reason(exc: Exception, records_before: int) -> str:
     """The reader's reason, cut before any quoted row content, plus the position."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     # Arrow's CSV errors end with the offending row ("Expected 2 columns, got 3: <row>").
-    if "columns, got" in text:
-        text = ": ".join(text.split(": ", 2)[:2])
+    # With one thread Arrow also names the row first ("Row #3: Expected ..."): cut after the count.
+    text = re.sub(r"(columns, got \d+).*", r"\1", text)
     # Arrow reports no row number: name the block that failed, by its first record.
     return f"{text} (in the block from record {records_before + 1})"
 
@@ -141,6 +145,22 @@ class _Tally:
     records: int = 0
     test: int = 0
     examples: list[int] = field(default_factory=list)
+    whole: int = 0  # cells that were one candidate whole (judged in arrays)
+    whole_valid: int = 0  # ... of which passed the validator
+
+
+class _Tallies(dict[tuple[str, int], _Tally]):
+    """Tallies per (column, detector index), and each column's count of non-null cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: Counter[str] = Counter()
+
+
+# Checksummed types and the share of random digit strings of their shape that
+# pass: a structured column where about that share passes holds identifiers.
+_CHANCE = {"card": "Luhn and a card brand's range", "iban": "the IBAN mod-97 check"}
+_CHANCE_MIN_CANDIDATES = 50
 
 
 def _record(tally: _Tally, rows: list[int], first: int, numbers: Any, limit: int) -> None:
@@ -193,7 +213,7 @@ def _scan_batch(
     batch: Any,
     first_record: int,
     record_numbers: Any,
-    tallies: dict[tuple[str, int], _Tally],
+    tallies: _Tallies,
     example_limit: int,
 ) -> None:
     import pyarrow as pa
@@ -203,6 +223,7 @@ def _scan_batch(
         if pa.types.is_nested(column.type) or not _applicable(name):
             continue  # nested values: not scanned yet (said in the README)
         strings = column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
+        tallies.cells[name] += len(strings) - strings.null_count
         trimmed = pc.utf8_trim_whitespace(strings)
         # One pass for "any candidate, not masked" picks the cells worth a closer look;
         # distractor columns (ids, timestamps, versions) usually stop here.
@@ -220,16 +241,26 @@ def _scan_batch(
         positions = chosen.to_numpy()
         cells = trimmed if len(chosen) == len(trimmed) else trimmed.take(chosen)
         for index, detector in _applicable(name):
-            rows, test = _judge_cells(cells, detector)
-            if len(rows) or test:
+            judged = _judge_cells(cells, detector)
+            if len(judged.rows) or judged.tests or judged.whole:
                 tally = tallies.setdefault((name, index), _Tally())
-                tally.test += test
-                pii_rows = positions[rows].tolist()
+                tally.test += judged.tests
+                tally.whole += judged.whole
+                tally.whole_valid += judged.whole_valid
+                pii_rows = positions[judged.rows].tolist()
                 _record(tally, pii_rows, first_record, record_numbers, example_limit)
 
 
-def _judge_cells(cells: Any, detector: PiiDetector) -> tuple[Any, int]:
-    """(sorted indexes of the cells holding unmasked PII of this type, test values seen)."""
+@dataclass(frozen=True)
+class _Judged:
+    rows: Any  # sorted indexes of the cells holding unmasked PII of the type
+    tests: int  # well-known test values seen
+    whole: int = 0  # cells that were one candidate whole
+    whole_valid: int = 0  # ... and passed the validator (test values included)
+
+
+def _judge_cells(cells: Any, detector: PiiDetector) -> _Judged:
+    """Which cells hold unmasked PII of this detector's type."""
     import numpy as np
     import pyarrow.compute as pc
 
@@ -238,14 +269,15 @@ def _judge_cells(cells: Any, detector: PiiDetector) -> tuple[Any, int]:
 
     mask = pc.fill_null(pc.match_substring_regex(cells, detector.candidate), False)
     if not pc.any(mask).as_py():
-        return np.zeros(0, dtype=np.int64), 0
+        return _Judged(np.zeros(0, dtype=np.int64), 0)
     if detector.vectorised:
         test = pc.fill_null(
             pc.match_substring_regex(cells, TEST_EMAIL_PATTERN, ignore_case=True), False
         )
         tests = pc.sum(pc.and_(mask, test)).as_py() or 0
-        return pc.indices_nonzero(pc.and_(mask, pc.invert(test))).to_numpy().astype(np.int64), tests
-    tests = 0
+        rows = pc.indices_nonzero(pc.and_(mask, pc.invert(test))).to_numpy().astype(np.int64)
+        return _Judged(rows, tests)
+    tests = whole_count = whole_valid = 0
     found: list[Any] = []
     if detector.type == "card":
         mask = _drop_ibans(cells, mask)
@@ -260,6 +292,7 @@ def _judge_cells(cells: Any, detector: PiiDetector) -> tuple[Any, int]:
             pii, test = validate(cells.take(rows))
             found.append(rows.to_numpy()[pii].astype(np.int64))
             tests += int(test.sum())
+            whole_count, whole_valid = len(rows), int(pii.sum()) + int(test.sum())
             mask = pc.and_(mask, pc.invert(whole))
     hits = pc.indices_nonzero(mask)
     verdicts: dict[str, str | None] = {}  # repeated values are judged once per batch
@@ -274,7 +307,7 @@ def _judge_cells(cells: Any, detector: PiiDetector) -> tuple[Any, int]:
         elif verdict == "test":
             tests += 1
     found.append(np.array(python_rows, dtype=np.int64))
-    return np.sort(np.concatenate(found)), tests
+    return _Judged(np.sort(np.concatenate(found)), tests, whole_count, whole_valid)
 
 
 def scan_file(
@@ -298,7 +331,7 @@ def scan_file(
             if total is None:
                 total = _count_records(path)
             step = max(1, total // sample) if total > sample else 1
-        tallies: dict[tuple[str, int], _Tally] = {}
+        tallies = _Tallies()
         for batch in batches:
             record_numbers = None
             if step > 1:
@@ -329,16 +362,45 @@ def _file_result(
     records: int,
     scanned: int,
     sampling: str,
-    tallies: dict[tuple[str, int], _Tally],
+    tallies: _Tallies,
     example_limit: int,
 ) -> FileResult:
     """The result of a file or table from its per-column, per-detector tallies."""
-    results = [
-        ColumnResult(column, DETECTORS[index].type, t.records, t.test, tuple(t.examples))
-        for (column, index), t in tallies.items()
-        if t.records or t.test
-    ]
+    results = []
+    for (column, index), t in tallies.items():
+        detector = DETECTORS[index]
+        chance = _by_chance(column, detector, t, tallies.cells[column])
+        if chance is not None:
+            results.append(ColumnResult(column, detector.type, 0, 0, (), chance))
+        elif t.records or t.test:
+            results.append(
+                ColumnResult(column, detector.type, t.records, t.test, tuple(t.examples))
+            )
     return FileResult(display, records, scanned, sampling, _merge(results, example_limit))
+
+
+def _by_chance(column: str, detector: PiiDetector, tally: _Tally, cells: int) -> str | None:
+    """Why a column's checksum passes look like chance, or None (a column's values as context).
+
+    Only for a structured column (nine in ten cells one candidate whole) not
+    named for the type, with enough candidates to tell: a column of real card
+    numbers passes Luhn and the brand ranges almost always, one of random
+    16-digit identifiers about one time in ten. The values are then read as
+    identifiers that happen to pass, not as unmasked PII.
+    """
+    check = _CHANCE.get(detector.type)
+    if (
+        check is None
+        or column_hint(column, detector)
+        or tally.whole < _CHANCE_MIN_CANDIDATES
+        or tally.whole < 0.9 * cells
+        or tally.whole_valid * 2 >= tally.whole
+    ):
+        return None
+    return (
+        f"{tally.whole_valid} of {tally.whole} {detector.type}-shaped values pass {check}, "
+        f"the share random digits would: read as identifiers, not {detector.type} numbers"
+    )
 
 
 def _merge(results: Iterable[ColumnResult], example_limit: int) -> tuple[ColumnResult, ...]:
@@ -356,6 +418,9 @@ def _merge(results: Iterable[ColumnResult], example_limit: int) -> tuple[ColumnR
                 max(previous.records, result.records),
                 max(previous.test_records, result.test_records),
                 tuple(sorted(set(previous.examples) | set(result.examples)))[:example_limit],
+                previous.chance or result.chance
+                if not (previous.records or result.records)
+                else None,
             )
     return tuple(combined.values())
 
@@ -478,7 +543,7 @@ def scan_table(
                 if percent < 100.0
                 else sql.SQL(""),
             )
-            tallies: dict[tuple[str, int], _Tally] = {}
+            tallies = _Tallies()
             scanned = 0
             with connection.cursor(name="seawall_pii") as cursor:
                 cursor.itersize = _BATCH_ROWS
