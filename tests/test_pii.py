@@ -241,3 +241,10 @@ def test_identifier_columns_passing_checksums_by_chance_are_not_cards(tmp_path: 
     }
     notes = json.dumps(report)
     assert "shipment_ref: " + chance.chance in notes
+
+
+def test_decimal_fractions_are_not_cards() -> None:
+    card = next(d for d in DETECTORS if d.type == "card")
+    assert classify_value("4539148803436467", card) == "pii"
+    assert classify_value("43.4539148803436467", card) is None
+    assert classify_value("4539148803436467.5", card) is None

@@ -468,6 +468,20 @@ def tls(
 @click.option(
     "--schema", "schemas", multiple=True, metavar="NAME", help="Scan every table of a schema."
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["arrow", "spark"]),
+    default="arrow",
+    show_default=True,
+    help="spark: Spark reads PATHs (files, folders, globs) and --spark-table; executors scan.",
+)
+@click.option(
+    "--spark-table",
+    "spark_tables",
+    multiple=True,
+    metavar="NAME",
+    help="A Spark catalog table to scan (with --engine spark).",
+)
 @_report_options(fail_on="high")
 @_guarded
 def pii(
@@ -476,6 +490,8 @@ def pii(
     dsn_env: str | None,
     tables: tuple[str, ...],
     schemas: tuple[str, ...],
+    engine: str,
+    spark_tables: tuple[str, ...],
     fmt: str,
     output: str | None,
     fail_on: str,
@@ -494,8 +510,15 @@ def pii(
     from seawall._errors import ConfigError
     from seawall._model import Severity
 
-    if not paths and not tables and not schemas:
+    if not paths and not tables and not schemas and not spark_tables:
         raise ConfigError("name data files, or --table/--schema with --dsn-env")
+    if spark_tables and engine != "spark":
+        raise ConfigError("--spark-table needs --engine spark")
+    spark_sources: tuple[str, ...] = ()
+    if engine == "spark":
+        # Spark reads paths itself (folders as datasets, globs, remote URIs): not expanded here.
+        spark_sources = (*paths, *(f"table:{name}" for name in spark_tables))
+        paths = ()
     targets: list[tuple[str, str, str]] = []
     if tables or schemas:
         if not dsn_env:
@@ -526,6 +549,7 @@ def pii(
             pii_files=tuple(os.path.abspath(f) for f in files),
             pii_sample=sample,
             pii_tables=tuple(targets),
+            spark_sources=spark_sources,
         )
     report = dataclasses.replace(
         report, root="pii", controls=tuple(c for c in report.controls if c.control_id == "ED-2")

@@ -36,6 +36,8 @@ class ScanOptions:
     pii_sample: int | None = None
     # `seawall pii --table`: (DSN, schema.table, display name); the DSN never reaches a report.
     pii_tables: tuple[tuple[str, str, str], ...] = ()
+    # `seawall pii --engine spark`: files, folders, globs or "table:NAME", read by Spark
+    spark_sources: tuple[str, ...] = ()
     log_files: tuple[str, ...] = ()  # `seawall logs`: these files instead of the tree's logs
     log_globs: tuple[str, ...] = ()  # [logs] paths from the config, besides the tree's *.log
     rotation_logs: tuple[str, ...] = ()  # [keys] rotation-logs from the config

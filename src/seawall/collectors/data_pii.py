@@ -16,7 +16,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +32,17 @@ from seawall.detectors.pii import (
     column_hint,
 )
 
-__all__ = ["ColumnResult", "DataFileError", "FileResult", "PiiEvidence", "collect", "scan_file"]
+__all__ = [
+    "PARTIAL_FIELDS",
+    "ColumnResult",
+    "DataFileError",
+    "FileResult",
+    "PiiEvidence",
+    "collect",
+    "merge_partials",
+    "scan_batches_partial",
+    "scan_file",
+]
 
 _EXAMPLE_ROWS = 5
 
@@ -357,6 +367,84 @@ def scan_file(
     return _file_result(display, seen, scanned, sampling, tallies, example_limit)
 
 
+# The partial tallies an engine's workers send back: one row per (column, detector),
+# plus rows with detector -1 carrying a column's non-null cell count.
+PARTIAL_FIELDS = (
+    ("column", "string"),
+    ("detector", "int32"),
+    ("records", "int64"),
+    ("tests", "int64"),
+    ("whole", "int64"),
+    ("whole_valid", "int64"),
+    ("cells", "int64"),
+    ("examples", "list<int64>"),
+)
+
+
+def scan_batches_partial(
+    batches: Iterable[Any], row_id_column: str, example_limit: int
+) -> Iterator[Any]:
+    """Tallies of some record batches, as one Arrow batch of partial results.
+
+    For engines that spread batches over workers (Spark's ``mapInArrow``):
+    ``row_id_column`` holds each record's id, used for the example rows.
+    """
+    import pyarrow as pa
+
+    tallies = _Tallies()
+    for batch in batches:
+        ids = batch.column(row_id_column).to_pylist()
+        data = batch.drop_columns([row_id_column])
+        _scan_batch(data, 0, [i - 1 for i in ids], tallies, example_limit)
+        tallies.cells[""] += batch.num_rows
+    rows: dict[str, list[Any]] = {name: [] for name, _ in PARTIAL_FIELDS}
+    for (column, index), tally in tallies.items():
+        for name, value in (
+            ("column", column), ("detector", index), ("records", tally.records),
+            ("tests", tally.test), ("whole", tally.whole), ("whole_valid", tally.whole_valid),
+            ("cells", 0), ("examples", tally.examples),
+        ):  # fmt: skip
+            rows[name].append(value)
+    rows_seen = tallies.cells.pop("", 0)  # the rows this worker read, under the empty name
+    for column, cells in [("", rows_seen), *tallies.cells.items()]:
+        for name, value in (
+            ("column", column), ("detector", -1), ("records", 0), ("tests", 0), ("whole", 0),
+            ("whole_valid", 0), ("cells", cells), ("examples", []),
+        ):  # fmt: skip
+            rows[name].append(value)
+    types = {
+        "string": pa.string(),
+        "int32": pa.int32(),
+        "int64": pa.int64(),
+        "list<int64>": pa.list_(pa.int64()),
+    }
+    schema = pa.schema([(name, types[kind]) for name, kind in PARTIAL_FIELDS])
+    yield pa.RecordBatch.from_pydict(rows, schema=schema)
+
+
+def merge_partials(
+    rows: Iterable[Mapping[str, Any]],
+    display: str,
+    records: int,
+    sampling: str,
+    example_limit: int = _EXAMPLE_ROWS,
+) -> FileResult:
+    """One result from the partial tallies of every worker (rows as dicts)."""
+    tallies = _Tallies()
+    for row in rows:
+        if row["detector"] < 0:  # a column's cell count ("": the rows the worker read)
+            tallies.cells[row["column"]] += row["cells"]
+            continue
+        tally = tallies.setdefault((row["column"], row["detector"]), _Tally())
+        tally.records += row["records"]
+        tally.test += row["tests"]
+        tally.whole += row["whole"]
+        tally.whole_valid += row["whole_valid"]
+        tally.examples = sorted([*tally.examples, *row["examples"]])[:example_limit]
+    scanned = tallies.cells.pop("", 0)
+    return _file_result(display, records, scanned, sampling, tallies, example_limit)
+
+
 def _file_result(
     display: str,
     records: int,
@@ -472,8 +560,17 @@ def collect(context: CollectContext) -> Collected:
     issues: list[CollectorIssue] = []
     sample = context.options.pii_sample
     tables = [(dsn, table, display, sample) for dsn, table, display in context.options.pii_tables]
-    if not context.options.pii_files and not tables:
+    spark = context.options.spark_sources
+    if not context.options.pii_files and not tables and not spark:
         tables += _configured_tables(context, issues)
+    if spark:
+        from seawall.collectors.data_pii_spark import scan_with_spark
+
+        for source in spark:
+            try:
+                files.append(scan_with_spark(source, source, sample))
+            except DataFileError as exc:
+                issues.append(CollectorIssue(source, f"cannot scan with Spark: {exc}"))
     for dsn, table, display, table_sample in tables:
         try:
             files.append(scan_table(dsn, table, display, table_sample))

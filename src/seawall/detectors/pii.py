@@ -432,7 +432,8 @@ def column_hint(name: str, detector: PiiDetector) -> bool:
 def _bounded(candidate: str) -> re.Pattern[str]:
     # A candidate counts only as a whole token: digits inside a UUID or a
     # longer reference are not a card or an SSN that happens to pass Luhn.
-    return re.compile(rf"(?<![\w\-])(?:{candidate})(?![\w\-])")
+    # Nor are the digits of a decimal fraction ("43.1234567890123456").
+    return re.compile(rf"(?<![\w\-])(?<!\d\.)(?:{candidate})(?![\w\-])(?!\.\d)")
 
 
 def classify_value(value: str, detector: PiiDetector) -> str | None:
