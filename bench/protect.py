@@ -71,6 +71,27 @@ NAIVE_PATTERNS = [
 ]
 
 
+class NothingFilter(logging.Filter):
+    """The cost of having a filter at all: keeps every record, touches nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return True
+
+
+class GateOnlyFilter(logging.Filter):
+    """The floor of Seawall's design: format the message and run the one Hyperscan pass."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self._gate = redactor._gate
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        self._gate.candidates(message.encode("utf-8", "surrogateescape"))
+        record.msg, record.args = message, None
+        return True
+
+
 class NaiveFilter(logging.Filter):
     """What teams write first: format the message, then twenty re.sub passes."""
 
@@ -144,6 +165,8 @@ def main() -> None:
     plain = per_record_us(_logger("bench-plain", None), texts)
     naive = per_record_us(_logger("bench-naive", NaiveFilter()), texts)
     seawall = per_record_us(_logger("bench-seawall", RedactingFilter(redactor)), texts)
+    nothing = per_record_us(_logger("bench-nothing", NothingFilter()), texts)
+    gate = per_record_us(_logger("bench-gate", GateOnlyFilter(redactor)), texts)
     naive_rate, naive_false = quality(records, naive_redact)
     seawall_rate, seawall_false = quality(records, redactor.redact)
 
@@ -200,6 +223,8 @@ Stdlib logging, a formatter with time, level and name, a handler writing to /dev
 | none | {plain:.1f} | 1.00 | – | – |
 | naive: 20 `re.sub` passes (the ANCHORS.md anchor) | {naive:.1f} | {naive / plain:.2f} | {naive_rate:.2%} | {naive_false:.2%} |
 | Seawall `RedactingFilter` | {seawall:.1f} | {seawall / plain:.2f} | {seawall_rate:.2%} | {seawall_false:.2%} |
+| floor: a filter that does nothing | {nothing:.1f} | {nothing / plain:.2f} | – | – |
+| floor: format + Seawall's Hyperscan pass only, no redaction | {gate:.1f} | {gate / plain:.2f} | – | – |
 
 Targets: ≤ 1.5× plain logging; redaction rate ≥ 99.5%; false redaction of clean lines ≤ 0.1%.
 

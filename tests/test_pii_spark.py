@@ -60,13 +60,17 @@ def test_spark_engine_agrees_with_the_arrow_scan(tmp_path: Path, spark: Any) -> 
     table = _table(3000)
     pq.write_table(table, tmp_path / "people.parquet", row_group_size=500)
     pcsv.write_csv(table, tmp_path / "people.csv")
+    records = table.to_pylist()
+    (tmp_path / "people.json").write_text(json.dumps(records))
+    (tmp_path / "people.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     expected = _counts(scan_file(str(tmp_path / "people.parquet"), "people.parquet"))
     assert expected[("card_number", "card")][0] > 2000
     assert expected[("shipment_ref", "card")] == (0, 0, True)  # identifiers passing by chance
     # Several partitions, each sending back its tallies: the totals and the column context match.
     frame = spark.read.parquet(str(tmp_path / "people.parquet")).repartition(4)
     frame.createOrReplaceTempView("people")
-    for source in (str(tmp_path / "people.parquet"), str(tmp_path / "people.csv"), "table:people"):
+    sources = [str(tmp_path / f"people.{kind}") for kind in ("parquet", "csv", "json", "jsonl")]
+    for source in (*sources, "table:people"):
         result = scan_with_spark(source, source)
         assert _counts(result) == expected, source
         assert result.records == result.scanned == 3000

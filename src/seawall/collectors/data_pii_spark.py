@@ -79,7 +79,9 @@ def _reader(spark: Any, source: str) -> Any:
             .csv(source)
         )  # every column text: no inference
     if lowered.endswith((".jsonl", ".ndjson", ".json")):
-        return spark.read.option("mode", "FAILFAST").json(source)
+        # .json is one array of objects (as the Arrow engine reads it); the others, lines.
+        multiline = lowered.endswith(".json")
+        return spark.read.option("mode", "FAILFAST").option("multiLine", multiline).json(source)
     raise DataFileError("not a Parquet, CSV, TSV or JSON file, folder or table:NAME")
 
 
