@@ -15,7 +15,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from _anchors import checkout, measure
+from _anchors import checkout, compile_seawall, measure
 from _report import write_section
 
 HERE = Path(__file__).resolve().parent
@@ -63,6 +63,7 @@ def _cpu(command: list[str], output: Path | None = None) -> float:
 
 
 def main() -> None:
+    compile_seawall()  # as an installed copy would be
     lines = [
         "CPU seconds (user + system) of the whole process, and failed findings per baseline control.",
         "",

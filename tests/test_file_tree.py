@@ -140,3 +140,24 @@ def test_environment_labels_config_first_then_folder_names(tmp_path: Path) -> No
         "envs/prod/c.tf": Environment.PROD,
         "misc/d.txt": None,
     }
+
+
+def test_gitignore_prefilter_gives_pathspec_verdicts() -> None:
+    import random
+
+    import pathspec
+
+    from seawall.collectors._files import _ignored, _IgnoreLayer
+
+    lines = ["node_modules/", "*.log", "!keep.log", "/build", "docs/**/tmp", "!build/keep/",
+             "secret*", "a/b/", "**/cache", "!important/*.log", "# comment", ""]  # fmt: skip
+    layer = _IgnoreLayer("", pathspec.GitIgnoreSpec.from_lines(lines))
+    assert layer.any_pattern is not None
+    rng = random.Random(4)
+    parts = ["node_modules", "build", "keep", "docs", "x", "tmp", "a", "b", "cache", "important",
+             "secret.txt", "keep.log", "app.log", "main.py", "README.md"]  # fmt: skip
+    for _ in range(3000):
+        path = "/".join(rng.choice(parts) for _ in range(rng.randint(1, 4)))
+        is_dir = rng.random() < 0.3
+        expected = layer.spec.check_file(path + "/" if is_dir else path).include
+        assert _ignored(path, is_dir, [layer]) == bool(expected), path

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -191,6 +192,17 @@ def _infer_environment(
 class _IgnoreLayer:
     base: str  # relative dir of the .gitignore ("" for the root)
     spec: pathspec.GitIgnoreSpec
+    # Every pattern of the file in one regex: most paths match none, and one
+    # search says so where pathspec would try each pattern in Python.
+    any_pattern: re.Pattern[str] | None = None
+
+    def __post_init__(self) -> None:
+        regexes = [getattr(p, "regex", None) for p in self.spec.patterns if p.include is not None]
+        sources = [
+            r.pattern.replace("(?P<ps_d>", "(?:") for r in regexes if isinstance(r, re.Pattern)
+        ]
+        if len(sources) == len(regexes):  # else: keep asking pathspec for every path
+            self.any_pattern = re.compile("|".join(f"(?:{s})" for s in sources) or "(?!)")
 
 
 def _load_gitignore(abs_dir: str, rel_dir: str) -> _IgnoreLayer | None:
@@ -210,6 +222,8 @@ def _ignored(rel_path: str, is_dir: bool, layers: Iterable[_IgnoreLayer]) -> boo
     for layer in layers:
         sub = rel_path[len(layer.base) + 1 :] if layer.base else rel_path
         candidate = sub + "/" if is_dir else sub
+        if layer.any_pattern is not None and layer.any_pattern.match(candidate) is None:
+            continue  # no pattern of this file matches: it has no say
         result = layer.spec.check_file(candidate)
         if result.include is not None:
             verdict = result.include
