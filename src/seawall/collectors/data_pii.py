@@ -425,11 +425,15 @@ def scan_batches_partial(
 def merge_partials(
     rows: Iterable[Mapping[str, Any]],
     display: str,
-    records: int,
+    records: int | None,
     sampling: str,
     example_limit: int = _EXAMPLE_ROWS,
 ) -> FileResult:
-    """One result from the partial tallies of every worker (rows as dicts)."""
+    """One result from the partial tallies of every worker (rows as dicts).
+
+    ``records`` is the source's record count when known, else the rows the
+    workers read.
+    """
     tallies = _Tallies()
     for row in rows:
         if row["detector"] < 0:  # a column's cell count ("": the rows the worker read)
@@ -442,7 +446,8 @@ def merge_partials(
         tally.whole_valid += row["whole_valid"]
         tally.examples = sorted([*tally.examples, *row["examples"]])[:example_limit]
     scanned = tallies.cells.pop("", 0)
-    return _file_result(display, records, scanned, sampling, tallies, example_limit)
+    total = scanned if records is None else records
+    return _file_result(display, total, scanned, sampling, tallies, example_limit)
 
 
 def _file_result(

@@ -109,12 +109,14 @@ def scan_with_spark(
         frame = _reader(spark, source)
         columns = [f.name for f in frame.schema.fields if f.dataType.typeName() in _SIMPLE]
         frame = frame.select([F.col(f"`{c}`").cast("string").alias(c) for c in columns])
-        total = frame.count()
+        total: int | None = None  # counted only to size a sample: a full pass of its own
         sampling = "every record"
-        if sample is not None and total > sample:
-            fraction = sample / total
-            frame = frame.sample(fraction=fraction, seed=7)
-            sampling = f"Spark sample(fraction={fraction:.4g}, seed=7) of {total} records"
+        if sample is not None:
+            total = frame.count()
+            if total > sample:
+                fraction = sample / total
+                frame = frame.sample(fraction=fraction, seed=7)
+                sampling = f"Spark sample(fraction={fraction:.4g}, seed=7) of {total} records"
         frame = frame.withColumn(_ROW_ID, F.monotonically_increasing_id() + 1)
         schema = ", ".join(
             f"{name} {kind.replace('int64', 'bigint').replace('int32', 'int')}"
