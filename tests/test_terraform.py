@@ -711,3 +711,28 @@ def test_public_bucket_acls_and_public_access_blocks(tmp_path: Path) -> None:
             " (the public access block's restrict_public_buckets keeps it from taking effect; remove it)",
         ),
     ]
+
+
+def test_a_plan_written_by_terraform_itself(tmp_path: Path) -> None:
+    from seawall.collectors._hcl_eval import Unknown
+    from seawall.collectors._tfplan import plan_resources
+
+    fixture = Path(__file__).parent / "fixtures" / "tfplan-1.11" / "plan.json"
+    resources = plan_resources(fixture.read_text())
+    addresses = sorted(f"{prefix}{type_}.{name}" for prefix, type_, name, _, _ in resources)
+    assert addresses == [
+        "module.store.terraform_data.object",
+        "module.store.terraform_data.object",
+        "terraform_data.bucket",
+        "terraform_data.replica",
+        "terraform_data.replica",
+    ]
+    bucket = next(values for _, _, name, values, _ in resources if name == "bucket")
+    assert bucket["input"] == {"name": "acme-audit-logs", "retention": 30}
+    assert isinstance(bucket["id"], Unknown)  # known only after apply
+    objects = [values for _, _, name, values, _ in resources if name == "object"]
+    assert all(isinstance(v["input"], Unknown) for v in objects)  # built from another output
+    # Through the scan: a plan file in the tree is read, and its resources are not errors.
+    plan = write_tree(tmp_path, {"live.tfplan.json": fixture.read_text()})
+    _, report = scan_json(plan, "--select", "MI2-003")
+    assert not report["errors"]
