@@ -248,3 +248,38 @@ def test_decimal_fractions_are_not_cards() -> None:
     assert classify_value("4539148803436467", card) == "pii"
     assert classify_value("43.4539148803436467", card) is None
     assert classify_value("4539148803436467.5", card) is None
+
+
+def test_nested_json_and_parquet_columns(tmp_path: Path) -> None:
+    records = [
+        {
+            "id": i,
+            "customer": {"name": "Jane Roe", "contact": {"email": f"jane{i}@acme-mail.net"}},
+            "cards": [CARD, "************6467"] if i % 2 else ["************6467"],
+            "tags": {"ssn": SSN} if i == 3 else {"ssn": "***-**-1234"},
+        }
+        for i in range(6)
+    ]
+    (tmp_path / "people.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    found = by_type(tmp_path / "people.jsonl")
+    assert found[("customer.contact.email", "email")] == (6, 0)
+    assert found[("customer.name", "person-name")] == (6, 0)  # hinted by its path
+    assert found[("cards", "card")] == (3, 0)  # records holding one, not list values
+    assert found[("tags.ssn", "ssn")] == (1, 0)
+    examples = {
+        c.column: c.examples for c in scan_file(str(tmp_path / "people.jsonl"), "p").columns
+    }
+    assert examples["cards"] == (2, 4, 6)
+    # Parquet with a list of structs and a map keeps the same paths.
+    table = pa.table(
+        {
+            "contacts": [[{"email": EMAIL, "kind": "home"}], [], None],
+            "attrs": pa.array(
+                [[("iban", IBAN)], [("note", "n/a")], []], type=pa.map_(pa.string(), pa.string())
+            ),
+        }
+    )
+    pq.write_table(table, tmp_path / "nested.parquet")
+    found = by_type(tmp_path / "nested.parquet")
+    assert found[("contacts.email", "email")] == (1, 0)
+    assert found[("attrs.value", "iban")] == (1, 0)

@@ -105,3 +105,20 @@ def test_pii_command_with_the_spark_engine(tmp_path: Path) -> None:
     assert result.exit_code == 1
     bad = run_cli("pii", "--spark-table", "people")
     assert bad.exit_code == 2 and "--engine spark" in bad.output
+
+
+def test_nested_columns_reach_the_executors_as_arrow_types(tmp_path: Path, spark: Any) -> None:
+    records = [
+        {
+            "customer": {"contact": {"email": f"user{i}@acme-mail.net"}},
+            "cards": [_card(random.Random(i))] if i % 2 else [],
+            "attrs": {"ssn": "512-44-1234"} if i == 3 else {},
+        }
+        for i in range(40)
+    ]
+    path = tmp_path / "nested.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    expected = _counts(scan_file(str(path), "nested.jsonl"))
+    assert expected[("customer.contact.email", "email")] == (40, 0, False)
+    assert expected[("cards", "card")] == (20, 0, False)
+    assert _counts(scan_with_spark(str(path), "nested.jsonl")) == expected

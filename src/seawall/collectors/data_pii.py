@@ -226,39 +226,85 @@ def _scan_batch(
     tallies: _Tallies,
     example_limit: int,
 ) -> None:
+    for top, column in zip(batch.schema.names, batch.columns, strict=True):
+        for name, leaf, rows in _leaves(top, column, None):
+            _scan_column(name, leaf, rows, first_record, record_numbers, tallies, example_limit)
+
+
+def _leaves(name: str, array: Any, rows: Any) -> Iterator[tuple[str, Any, Any]]:
+    """(dotted name, values of a plain type, the batch row of each value or None).
+
+    Structs become one column per field (``customer.email``); the values of a
+    list (or map) count for the record that holds the list.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    for name, column in zip(batch.schema.names, batch.columns, strict=True):
-        if pa.types.is_nested(column.type) or not _applicable(name):
-            continue  # nested values: not scanned yet (said in the README)
-        strings = column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
-        tallies.cells[name] += len(strings) - strings.null_count
-        trimmed = pc.utf8_trim_whitespace(strings)
-        # One pass for "any candidate, not masked" picks the cells worth a closer look;
-        # distractor columns (ids, timestamps, versions) usually stop here.
-        candidates = pc.and_(
-            pc.fill_null(pc.match_substring_regex(trimmed, _any_candidate(name)), False),
-            pc.invert(
-                pc.fill_null(
-                    pc.match_substring_regex(trimmed, MASKED_PATTERN, ignore_case=True), True
-                )
-            ),
-        )
-        chosen = pc.indices_nonzero(candidates)
-        if len(chosen) == 0:
-            continue
-        positions = chosen.to_numpy()
-        cells = trimmed if len(chosen) == len(trimmed) else trimmed.take(chosen)
-        for index, detector in _applicable(name):
-            judged = _judge_cells(cells, detector)
-            if len(judged.rows) or judged.tests or judged.whole:
-                tally = tallies.setdefault((name, index), _Tally())
-                tally.test += judged.tests
-                tally.whole += judged.whole
-                tally.whole_valid += judged.whole_valid
-                pii_rows = positions[judged.rows].tolist()
-                _record(tally, pii_rows, first_record, record_numbers, example_limit)
+    kind = array.type
+    if pa.types.is_map(kind):  # Arrow's list kernels take no maps: as a list of key/value
+        entry = pa.struct([pa.field("key", kind.key_type), pa.field("value", kind.item_type)])
+        array, kind = array.cast(pa.list_(entry)), pa.list_(entry)
+    if pa.types.is_struct(kind):
+        for index in range(kind.num_fields):
+            field = pc.struct_field(array, [index])
+            yield from _leaves(f"{name}.{kind.field(index).name}", field, rows)
+    elif (
+        pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind)
+    ):
+        parents = pc.list_parent_indices(array).to_numpy()
+        values = pc.list_flatten(array)
+        yield from _leaves(name, values, parents if rows is None else rows[parents])
+    elif not pa.types.is_nested(kind):  # unions and the like: no text to scan
+        yield name, array, rows
+
+
+def _scan_column(
+    name: str,
+    column: Any,
+    rows: Any,
+    first_record: int,
+    record_numbers: Any,
+    tallies: _Tallies,
+    example_limit: int,
+) -> None:
+    """Scan one column of plain values (``rows``: the record of each value, for nested ones)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # Nested names hint by their whole path: customer.name reads as customer_name.
+    hint = name.replace(".", "_")
+    if not _applicable(hint):
+        return
+    strings = column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
+    tallies.cells[name] += len(strings) - strings.null_count
+    trimmed = pc.utf8_trim_whitespace(strings)
+    # One pass for "any candidate, not masked" picks the cells worth a closer look;
+    # distractor columns (ids, timestamps, versions) usually stop here.
+    candidates = pc.and_(
+        pc.fill_null(pc.match_substring_regex(trimmed, _any_candidate(hint)), False),
+        pc.invert(
+            pc.fill_null(pc.match_substring_regex(trimmed, MASKED_PATTERN, ignore_case=True), True)
+        ),
+    )
+    chosen = pc.indices_nonzero(candidates)
+    if len(chosen) == 0:
+        return
+    positions = chosen.to_numpy()
+    if rows is not None:  # values of lists: the records that hold them
+        positions = rows[positions]
+    cells = trimmed if len(chosen) == len(trimmed) else trimmed.take(chosen)
+    for index, detector in _applicable(hint):
+        judged = _judge_cells(cells, detector)
+        if len(judged.rows) or judged.tests or judged.whole:
+            tally = tallies.setdefault((name, index), _Tally())
+            tally.test += judged.tests
+            tally.whole += judged.whole
+            tally.whole_valid += judged.whole_valid
+            found = positions[judged.rows]
+            # A record counts once, however many of its list values hold PII.
+            pii_rows = (found if rows is None else np.unique(found)).tolist()
+            _record(tally, pii_rows, first_record, record_numbers, example_limit)
 
 
 @dataclass(frozen=True)
@@ -484,7 +530,7 @@ def _by_chance(column: str, detector: PiiDetector, tally: _Tally, cells: int) ->
     check = _CHANCE.get(detector.type)
     if (
         check is None
-        or column_hint(column, detector)
+        or column_hint(column.replace(".", "_"), detector)
         or tally.whole < _CHANCE_MIN_CANDIDATES
         or tally.whole < 0.9 * cells
         or tally.whole_valid * 2 >= tally.whole

@@ -107,8 +107,17 @@ def scan_with_spark(
     spark = spark_session()
     try:
         frame = _reader(spark, source)
-        columns = [f.name for f in frame.schema.fields if f.dataType.typeName() in _SIMPLE]
-        frame = frame.select([F.col(f"`{c}`").cast("string").alias(c) for c in columns])
+        # Plain columns as text; structs, arrays and maps reach the executors as Arrow's
+        # nested types, whose fields the column scan walks (customer.email).
+        frame = frame.select(
+            [
+                F.col(f"`{f.name}`").cast("string").alias(f.name)
+                if f.dataType.typeName() in _SIMPLE
+                else F.col(f"`{f.name}`")
+                for f in frame.schema.fields
+                if f.dataType.typeName() in (*_SIMPLE, "struct", "array", "map")
+            ]
+        )
         total: int | None = None  # counted only to size a sample: a full pass of its own
         sampling = "every record"
         if sample is not None:
