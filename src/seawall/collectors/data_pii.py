@@ -110,6 +110,11 @@ def _batches(path: str) -> tuple[Iterator[Any], int | None]:
     import pyarrow as pa
 
     lowered = path.lower()
+    if not lowered.endswith(".parquet"):
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise DataFileError("UTF-16 text (a byte-order mark): re-encode the file as UTF-8")
     if lowered.endswith(".parquet"):
         import pyarrow.parquet as pq
 
@@ -146,6 +151,10 @@ def _safe_reason(exc: Exception, records_before: int) -> str:
     # Arrow's CSV errors end with the offending row ("Expected 2 columns, got 3: <row>").
     # With one thread Arrow also names the row first ("Row #3: Expected ..."): cut after the count.
     text = re.sub(r"(columns, got \d+).*", r"\1", text)
+    if "straddling object" in text:
+        text = f"a JSON lines record longer than the {_CSV_BLOCK >> 20} MiB read block"
+    if "invalid UTF8" in text or "invalid utf8" in text.lower():
+        text += ": the file is not UTF-8 text (re-encode it, e.g. iconv -f latin1 -t utf-8)"
     # Arrow reports no row number: name the block that failed, by its first record.
     return f"{text} (in the block from record {records_before + 1})"
 
