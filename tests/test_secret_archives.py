@@ -9,7 +9,7 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-from conftest import run_cli, write_tree
+from conftest import GitRepo, run_cli, write_tree
 from secret_corpus import github_token
 
 
@@ -50,3 +50,34 @@ def test_broken_archives_are_errors_not_crashes(tmp_path: Path) -> None:
     report = _scan(root)
     errors = report["errors"]
     assert any(e["path"] == "broken.zip" and "cannot read archive" in e["message"] for e in errors)  # type: ignore[index, union-attr]
+
+
+def test_archives_in_history_are_opened(repo: GitRepo) -> None:
+    rng = random.Random(7)
+    gone, kept = github_token(rng), github_token(rng)
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("conf/app.env", f"GITHUB_TOKEN={gone}\n")
+    tarred = io.BytesIO()
+    with tarfile.open(fileobj=tarred, mode="w:gz") as archive:
+        data = f"export GH={kept}\n".encode()
+        info = tarfile.TarInfo("home/.bashrc")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    added = repo.commit(
+        {"export.zip": zipped.getvalue(), "backup.tgz": tarred.getvalue(), "README.md": "x\n"},
+        "add exports",
+    )
+    repo.remove("export.zip", message="drop the export")
+    result = run_cli("secrets", str(repo.root), "--history", "--format", "json")
+    report = json.loads(result.stdout)
+    info = {d["fingerprint"]: d for d in report["details"]}
+    found = {
+        f["path"]: (f["commit"], info[f["fingerprint"]]["present_at_head"])
+        for f in report["findings"]
+    }
+    assert found == {
+        "export.zip!conf/app.env": (added, False),
+        "backup.tgz!home/.bashrc": (added, True),
+    }
+    assert gone not in result.stdout and kept not in result.stdout

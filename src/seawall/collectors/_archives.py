@@ -9,6 +9,7 @@ bounded amount of memory and time. Nested archives are not opened.
 
 from __future__ import annotations
 
+import io
 import tarfile
 import zipfile
 from collections.abc import Iterator
@@ -37,14 +38,21 @@ class ArchiveError(Exception):
     """The archive cannot be read (the message says why, never a member's content)."""
 
 
-def archive_members(path: str, max_member: int) -> Iterator[tuple[str, bytes]]:
-    """(member name, bytes) of each text member within the limits."""
+def archive_members(
+    path: str, max_member: int, data: bytes | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """(member name, bytes) of each text member within the limits.
+
+    ``data``: the archive's bytes already in memory (a history blob); ``path``
+    then only names it (its suffix says which kind of archive it is).
+    """
     lowered = path.lower()
+    buffer = io.BytesIO(data) if data is not None else None
     total = 0
     count = 0
     try:
         if lowered.endswith((".zip", ".jar", ".war", ".ear", ".whl")):
-            with zipfile.ZipFile(path) as zipped:
+            with zipfile.ZipFile(buffer or path) as zipped:
                 for entry in zipped.infolist():
                     if entry.is_dir() or entry.file_size > max_member:
                         continue
@@ -57,7 +65,7 @@ def archive_members(path: str, max_member: int) -> Iterator[tuple[str, bytes]]:
                     if len(data) <= max_member and not looks_binary(data):
                         yield entry.filename, data
             return
-        with tarfile.open(path, "r:*") as tarred:
+        with tarfile.open(None if buffer else path, mode="r:*", fileobj=buffer) as tarred:
             for info in tarred:
                 if not info.isfile() or info.size > max_member:
                     continue

@@ -9,6 +9,7 @@ of blobs through its own ``git cat-file --batch``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
@@ -209,8 +210,32 @@ def _scan_history_chunk(
         binary = looks_binary(data)
         scanned += 0 if binary else len(data)
         for key, path in by_oid[oid]:
+            if path.lower().endswith(ARCHIVE_SUFFIXES):
+                rows[key] = _archive_rows(detector, data, path, allow)
+                continue
             rows[key] = [] if binary else [h.to_row() for h in detector.scan(data, path, allow)]
     return rows, scanned
+
+
+# Members of history archives up to the default blob limit (workers have no options).
+_ARCHIVE_MEMBER_LIMIT = 10 * 1024 * 1024
+
+
+def _archive_rows(detector: Any, data: bytes, path: str, allow: Any) -> list[list[object]]:
+    """Hits in the text members of an archive blob, each naming its member.
+
+    An unreadable archive (corrupt, encrypted, over the limits) keeps the hits
+    of the members read before the problem; history has no place for an error
+    per blob, so the rest of that archive goes unscanned.
+    """
+    found: list[list[object]] = []
+    try:
+        for name, content in archive_members(path, _ARCHIVE_MEMBER_LIMIT, data):
+            for hit in detector.scan(content, f"{path}!{name}", allow):
+                found.append(dataclasses.replace(hit, member=name).to_row())
+    except ArchiveError:
+        pass
+    return found
 
 
 def _chunks(items: Sequence[Any], count: int) -> list[Sequence[Any]]:
@@ -389,7 +414,8 @@ class _Run:
         """
         tips = git.ref_tips(self.root)
         allowed = hashlib.sha256("\x1f".join(self.options.allow_paths).encode()).hexdigest()[:8]
-        snapshot_key = f"history:{os.path.realpath(self.root)}:{self.key_suffix}:{allowed}"
+        # "history2": blob lists made before archives were read from history leave them out.
+        snapshot_key = f"history2:{os.path.realpath(self.root)}:{self.key_suffix}:{allowed}"
         snapshot = (
             None if self.options.since else self.cache.get_many([snapshot_key]).get(snapshot_key)
         )
@@ -412,7 +438,7 @@ class _Run:
             (oid, path)
             for oid, path in blobs
             if oid not in known
-            and _suffix(path) not in _BINARY_SUFFIXES
+            and (_suffix(path) not in _BINARY_SUFFIXES or path.lower().endswith(ARCHIVE_SUFFIXES))
             and not self.filters.path_allowed(path)
         ]
         sizes, missing = git.blob_sizes(self.root, [oid for oid, _ in candidates])
@@ -473,7 +499,8 @@ def _occurrences(
     result = []
     for path, oid, key in entries:
         for hit in run.hits(key):
-            result.append(SecretOccurrence(path=path, source=source, hit=hit, blob=oid))
+            shown = f"{path}!{hit.member}" if hit.member else path
+            result.append(SecretOccurrence(path=shown, source=source, hit=hit, blob=oid))
     return result
 
 
@@ -508,8 +535,11 @@ def _attribute(run: _Run, occurrences: list[SecretOccurrence]) -> list[SecretOcc
     for occurrence in occurrences:
         intro = intros.get(occurrence.blob)
         path = occurrence.path
+        member = occurrence.hit.member
         if intro is not None and occurrence.source == "history":
-            path = intro.path
+            path = f"{intro.path}!{member}" if member else intro.path
+        # A member's secret is at HEAD when the archive at that path still holds it.
+        holder = path.rsplit("!", 1)[0] if member else path
         attributed.append(
             SecretOccurrence(
                 path=path,
@@ -519,7 +549,7 @@ def _attribute(run: _Run, occurrences: list[SecretOccurrence]) -> list[SecretOcc
                 commit=intro.commit if intro else None,
                 author=intro.author if intro else None,
                 date=intro.date if intro else None,
-                present_at_head=occurrence.hit.secret_hash in head_secrets.get(path, set()),
+                present_at_head=occurrence.hit.secret_hash in head_secrets.get(holder, set()),
             )
         )
     return attributed

@@ -134,20 +134,23 @@ class SecretHit:
     encoding: str | None = None
     ignore_ids: tuple[str, ...] = ()
     ignore_reason: str | None = None
+    member: str | None = None  # the archive member it is in, for a history blob that is one
 
     def to_row(self) -> list[Any]:
         """Compact JSON-able form for the cache."""
         return [
             self.rule_id, self.line, self.end_line, self.secret_hash, self.preview,
             self.length, self.verdict, self.encoding, list(self.ignore_ids), self.ignore_reason,
+            self.member,
         ]  # fmt: skip
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> SecretHit:
-        """Inverse of :meth:`to_row`."""
+        """Inverse of :meth:`to_row` (rows cached before ``member`` existed have ten fields)."""
         return cls(
-            row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], tuple(row[8]), row[9]
-        )
+            row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], tuple(row[8]), row[9],
+            row[10] if len(row) > 10 else None,
+        )  # fmt: skip
 
 
 @cache
