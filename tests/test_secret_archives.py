@@ -81,3 +81,38 @@ def test_archives_in_history_are_opened(repo: GitRepo) -> None:
         "backup.tgz!home/.bashrc": (added, True),
     }
     assert gone not in result.stdout and kept not in result.stdout
+
+
+def test_compressed_files_and_zstd_tarballs(tmp_path: Path) -> None:
+    import bz2
+    import gzip
+    import lzma
+
+    import zstandard
+
+    rng = random.Random(41)
+    tokens = [github_token(rng) for _ in range(5)]
+    root = write_tree(tmp_path, {"README.md": "x\n"})
+    (root / "app.log.1.gz").write_bytes(gzip.compress(f"token={tokens[0]}\n".encode()))
+    (root / "dump.sql.bz2").write_bytes(bz2.compress(f"-- {tokens[1]}\n".encode()))
+    (root / "main.go.xz").write_bytes(lzma.compress(f'var t = "{tokens[2]}"\n'.encode()))
+    (root / "notes.txt.zst").write_bytes(zstandard.compress(f"gh {tokens[3]}\n".encode()))
+    tarred = io.BytesIO()
+    with tarfile.open(fileobj=tarred, mode="w") as archive:
+        data = f"GITHUB_TOKEN={tokens[4]}\n".encode()
+        info = tarfile.TarInfo("etc/app.env")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    (root / "backup.tar.zst").write_bytes(zstandard.compress(tarred.getvalue()))
+    (root / "broken.gz").write_bytes(b"\x1f\x8b not gzip")
+    report = _scan(root)
+    paths = sorted(f["path"] for f in report["findings"])  # type: ignore[index, union-attr]
+    assert paths == [
+        "app.log.1.gz!app.log.1",
+        "backup.tar.zst!etc/app.env",
+        "dump.sql.bz2!dump.sql",
+        "main.go.xz!main.go",
+        "notes.txt.zst!notes.txt",
+    ]
+    assert any(e["path"] == "broken.gz" for e in report["errors"])  # type: ignore[index, union-attr]
+    assert not any(token in json.dumps(report) for token in tokens)
