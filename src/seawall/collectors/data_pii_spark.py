@@ -2,7 +2,8 @@
 
 For data that outgrows one machine (``seawall pii --engine spark``). Spark
 reads the files or the catalog table; every column of a simple type is cast
-to text; each executor runs the column scan of :mod:`seawall.collectors.data_pii`
+to text (structs, arrays and maps pass as Arrow's nested types, walked by
+path); each executor runs the column scan of :mod:`seawall.collectors.data_pii`
 on its Arrow batches and sends back one small row per (column, detector) with
 its counts; the driver adds them up and judges the column context (checksum
 passes at chance rate) on the totals. Values never leave the executors.
