@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
-import ssl
-import struct
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -184,6 +181,11 @@ def _resource(info: dict[str, Any]) -> str:
 
 def _probe_tls(host: str, port: int) -> TlsFacts:
     """Send Postgres' SSLRequest and, if accepted, complete a TLS handshake."""
+    # Imported here: most scans audit no database, and ssl is slow to import.
+    import socket
+    import ssl
+    import struct
+
     try:
         with socket.create_connection((host, port), timeout=_CONNECT_TIMEOUT) as raw:
             raw.sendall(struct.pack("!ii", 8, 80877103))
