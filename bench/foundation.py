@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from _anchors import compile_seawall
 from _report import write_section
 
 RUNS = 7
@@ -75,6 +76,7 @@ def median_seconds(command: list[str], runs: int = RUNS) -> float:
 
 
 def main() -> None:
+    compile_seawall()  # as an installed copy would be
     seawall = shutil.which("seawall") or sys.exit("install seawall first: pip install .")
     os.environ["SEAWALL_CACHE_DIR"] = tempfile.mkdtemp(prefix="seawall-bench-cache-")
     with tempfile.TemporaryDirectory() as tmp:

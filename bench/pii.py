@@ -26,6 +26,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
+from _anchors import compile_seawall
 from _report import write_section
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -152,6 +153,7 @@ bounded."""
 
 
 def main() -> None:
+    compile_seawall()  # as an installed copy would be
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         started = time.perf_counter()

@@ -30,6 +30,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from _anchors import compile_seawall
 from _report import write_section
 
 HERE = Path(__file__).resolve().parent
@@ -447,6 +448,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("seawall"):
         sys.exit("install seawall first: pip install .")
+    compile_seawall()  # as an installed copy would be (the workers import it too)
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
