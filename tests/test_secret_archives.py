@@ -13,6 +13,18 @@ from conftest import GitRepo, run_cli, write_tree
 from secret_corpus import github_token
 
 
+def _tar(members: dict[str, str], mode: str) -> bytes:
+    """A tar archive (``mode`` "w" or "w:gz") of text members, built in memory."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode=mode) as archive:  # type: ignore[call-overload]
+        for name, text in members.items():
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
 def _scan(root: Path) -> dict[str, object]:
     result = run_cli("secrets", str(root), "--format", "json")
     report: dict[str, object] = json.loads(result.stdout)
@@ -28,11 +40,7 @@ def test_secrets_in_zip_jar_and_tar_members(tmp_path: Path) -> None:
         archive.writestr("logo.png", b"\x89PNG\x00\x00binary")
     with zipfile.ZipFile(root / "service.jar", "w") as archive:
         archive.writestr("BOOT-INF/classes/application.properties", f"github.token={tokens[1]}\n")
-    with tarfile.open(root / "home.tar.gz", "w:gz") as archive:
-        data = f"export GH={tokens[2]}\n".encode()
-        info = tarfile.TarInfo(".bashrc")
-        info.size = len(data)
-        archive.addfile(info, io.BytesIO(data))
+    (root / "home.tar.gz").write_bytes(_tar({".bashrc": f"export GH={tokens[2]}\n"}, "w:gz"))
     report = _scan(root)
     paths = sorted(f["path"] for f in report["findings"])  # type: ignore[index, union-attr]
     assert paths == [
@@ -58,14 +66,9 @@ def test_archives_in_history_are_opened(repo: GitRepo) -> None:
     zipped = io.BytesIO()
     with zipfile.ZipFile(zipped, "w") as archive:
         archive.writestr("conf/app.env", f"GITHUB_TOKEN={gone}\n")
-    tarred = io.BytesIO()
-    with tarfile.open(fileobj=tarred, mode="w:gz") as archive:
-        data = f"export GH={kept}\n".encode()
-        info = tarfile.TarInfo("home/.bashrc")
-        info.size = len(data)
-        archive.addfile(info, io.BytesIO(data))
+    tarred = _tar({"home/.bashrc": f"export GH={kept}\n"}, "w:gz")
     added = repo.commit(
-        {"export.zip": zipped.getvalue(), "backup.tgz": tarred.getvalue(), "README.md": "x\n"},
+        {"export.zip": zipped.getvalue(), "backup.tgz": tarred, "README.md": "x\n"},
         "add exports",
     )
     repo.remove("export.zip", message="drop the export")
@@ -97,13 +100,8 @@ def test_compressed_files_and_zstd_tarballs(tmp_path: Path) -> None:
     (root / "dump.sql.bz2").write_bytes(bz2.compress(f"-- {tokens[1]}\n".encode()))
     (root / "main.go.xz").write_bytes(lzma.compress(f'var t = "{tokens[2]}"\n'.encode()))
     (root / "notes.txt.zst").write_bytes(zstandard.compress(f"gh {tokens[3]}\n".encode()))
-    tarred = io.BytesIO()
-    with tarfile.open(fileobj=tarred, mode="w") as archive:
-        data = f"GITHUB_TOKEN={tokens[4]}\n".encode()
-        info = tarfile.TarInfo("etc/app.env")
-        info.size = len(data)
-        archive.addfile(info, io.BytesIO(data))
-    (root / "backup.tar.zst").write_bytes(zstandard.compress(tarred.getvalue()))
+    tarred = _tar({"etc/app.env": f"GITHUB_TOKEN={tokens[4]}\n"}, "w")
+    (root / "backup.tar.zst").write_bytes(zstandard.compress(tarred))
     (root / "broken.gz").write_bytes(b"\x1f\x8b not gzip")
     report = _scan(root)
     paths = sorted(f["path"] for f in report["findings"])  # type: ignore[index, union-attr]
