@@ -499,8 +499,10 @@ def pii(
 ) -> None:
     """Find unmasked PII in data files (files, folders, globs) and PostgreSQL tables.
 
-    Reads CSV, TSV, JSON lines, JSON arrays of objects and Parquet; tables are
-    read read-only through a server-side cursor.
+    Reads CSV, TSV, JSON lines, JSON arrays of objects and Parquet (nested
+    fields by path); tables are read read-only through a server-side cursor.
+    With --engine spark, Spark reads the paths and --spark-table tables and
+    its executors run the scan.
     """
     import dataclasses
     import tempfile
