@@ -5,6 +5,7 @@ from __future__ import annotations
 import compileall
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import seawall
@@ -21,6 +22,17 @@ def checkout(source: str, target: Path) -> None:
         ["git", "-C", str(target), "sparse-checkout", "set", "--no-cone", *patterns], check=True
     )
     subprocess.run(["git", "-C", str(target), "checkout", "-q"], check=False, capture_output=True)
+
+
+def corpora(sources: dict[str, str], work: Path, skipped: list[str]) -> Iterator[tuple[str, Path]]:
+    """(name, working tree) of each mirrored corpus; a missing snapshot is noted in ``skipped``."""
+    for name, source in sources.items():
+        if not Path(source).exists():
+            skipped.append(f"{name}: snapshot not found at {source}, skipped")
+            continue
+        root = work / name
+        checkout(source, root)
+        yield name, root
 
 
 def compile_seawall() -> None:

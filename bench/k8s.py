@@ -16,7 +16,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from _anchors import checkout, compile_seawall, measure
+from _anchors import compile_seawall, corpora, measure
 from _report import write_section
 
 HERE = Path(__file__).resolve().parent
@@ -76,12 +76,7 @@ def main() -> None:
     ]
     notes = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, source in CORPORA.items():
-            if not Path(source).exists():
-                notes.append(f"{name}: snapshot not found at {source}, skipped")
-                continue
-            root = Path(tmp) / name
-            checkout(source, root)
+        for name, root in corpora(CORPORA, Path(tmp), notes):
             out = Path(tmp) / f"{name}.json"
             cpu = {
                 "Seawall": _cpu(

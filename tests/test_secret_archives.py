@@ -68,7 +68,12 @@ def test_archives_in_history_are_opened(repo: GitRepo) -> None:
         archive.writestr("conf/app.env", f"GITHUB_TOKEN={gone}\n")
     tarred = _tar({"home/.bashrc": f"export GH={kept}\n"}, "w:gz")
     added = repo.commit(
-        {"export.zip": zipped.getvalue(), "backup.tgz": tarred, "README.md": "x\n"},
+        {
+            "export.zip": zipped.getvalue(),
+            "backup.tgz": tarred,
+            "old.zip": b"PK\x03\x04 not really a zip",
+            "README.md": "x\n",
+        },
         "add exports",
     )
     repo.remove("export.zip", message="drop the export")
@@ -84,6 +89,8 @@ def test_archives_in_history_are_opened(repo: GitRepo) -> None:
         "backup.tgz!home/.bashrc": (added, True),
     }
     assert gone not in result.stdout and kept not in result.stdout
+    # A history archive that cannot be read is said, not skipped in silence.
+    assert any("(old.zip): cannot read archive" in n["message"] for n in report["notices"])
 
 
 def test_compressed_files_and_zstd_tarballs(tmp_path: Path) -> None:

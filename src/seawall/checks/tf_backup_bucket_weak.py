@@ -84,22 +84,20 @@ def _bucket_key(bucket: TfResource, tf: TerraformEvidence) -> Any:
     return keys[-1] if keys else None
 
 
-def _is_replica(bucket: TfResource, tf: TerraformEvidence) -> bool:
-    """Whether another bucket replicates into this one (a replica need not replicate again)."""
+def _replica_targets(tf: TerraformEvidence) -> tuple[set[str], set[str]]:
+    """(addresses, names) of the buckets other buckets replicate into (once per scan)."""
+    addresses: set[str] = set()
+    names: set[str] = set()
     for config in tf.of_type("aws_s3_bucket_replication_configuration"):
         for rule in blocks(config.get("rule")):
             for destination in blocks(rule.get("destination")):
                 target = destination.get("bucket")
-                if referenced(tf, target, config, "aws_s3_bucket") is bucket:
-                    return True
-                name = bucket.get("bucket")
-                if (
-                    isinstance(target, str)
-                    and isinstance(name, str)
-                    and target.endswith(f":{name}")
-                ):
-                    return True
-    return False
+                bucket = referenced(tf, target, config, "aws_s3_bucket")
+                if bucket is not None:
+                    addresses.add(bucket.address)
+                elif isinstance(target, str):  # arn:aws:s3:::name
+                    names.add(target.rsplit(":", 1)[-1])
+    return addresses, names
 
 
 def _key_place(key: Any, near: TfResource, tf: TerraformEvidence) -> Place:
@@ -155,8 +153,14 @@ def _where(
     return []
 
 
-def judge(bucket: TfResource, tf: TerraformEvidence) -> list[Violation]:
-    """Versioning, Object Lock and replication of one backup bucket."""
+def judge(
+    bucket: TfResource, tf: TerraformEvidence, replicas: tuple[set[str], set[str]]
+) -> list[Violation]:
+    """Versioning, Object Lock and replication of one backup bucket.
+
+    ``replicas``: the replica buckets (:func:`_replica_targets`); a replica need
+    not replicate again.
+    """
     found = []
     versioned = _versioned(bucket, tf)
     if versioned is False:
@@ -186,7 +190,9 @@ def judge(bucket: TfResource, tf: TerraformEvidence) -> list[Violation]:
         for rule in blocks(r.get("rule"))
         for d in blocks(rule.get("destination"))
     ]
-    if not destinations and not _is_replica(bucket, tf):
+    addresses, names = replicas
+    is_replica = bucket.address in addresses or bucket.get("bucket") in names
+    if not destinations and not is_replica:
         found.append(
             on(
                 bucket,
@@ -241,4 +247,5 @@ def run(evidence: Evidence) -> CheckOutcome:
             evidenced=False,
             missing="no S3 buckets named for backups (backup, snapshot, archive, vault, dr-) in Terraform",
         )
-    return CheckOutcome(tuple(v for b in buckets for v in judge(b, tf)), evidenced=True)
+    replicas = _replica_targets(tf)
+    return CheckOutcome(tuple(v for b in buckets for v in judge(b, tf, replicas)), evidenced=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
@@ -134,7 +133,11 @@ def _principal_is_anyone(principal: Any) -> bool:
     return False
 
 
-def _findings(resource: TfResource, statement: dict[str, Any], trust: bool) -> list[Violation]:
+def _findings(
+    resource: TfResource, statement: dict[str, Any], trust: bool, public_blocked: bool = False
+) -> list[Violation]:
+    """Findings of one statement; ``public_blocked``: a public access block neutralises
+    public bucket policies (restrict_public_buckets), so Principal "*" is only left-over text."""
     if statement.get("Effect", "Allow") != "Allow":
         return []
     actions = [a for a in _as_list(statement.get("Action")) if isinstance(a, str)]
@@ -208,14 +211,11 @@ def _findings(resource: TfResource, statement: dict[str, Any], trust: bool) -> l
                 )
             )
     if _principal_is_anyone(statement.get("Principal")) and not statement.get("Condition"):
-        found.append(
-            on(
-                resource,
-                'a resource policy allows Principal "*" without a condition',
-                "principal-star",
-                Severity.CRITICAL,
-            )
-        )
+        message = 'a resource policy allows Principal "*" without a condition'
+        if public_blocked:
+            message += " (the public access block's restrict_public_buckets keeps it from taking effect; remove it)"
+        severity = Severity.LOW if public_blocked else Severity.CRITICAL
+        found.append(on(resource, message, "principal-star", severity))
     return found
 
 
@@ -226,6 +226,9 @@ def judge(resource: TfResource, tf: TerraformEvidence) -> list[Violation]:
         for a in _POLICY_ATTRIBUTES.get(resource.type, ())
     ]
     sources += [(b.get("policy"), False) for b in blocks(resource.get("inline_policy"))]
+    public_blocked = resource.type == "aws_s3_bucket_policy" and _blocked(
+        _bucket_of(resource, tf), tf, "restrict_public_buckets"
+    )
     found: list[Violation] = []
     for value, trust in sources:
         if value is None:
@@ -235,21 +238,7 @@ def judge(resource: TfResource, tf: TerraformEvidence) -> list[Violation]:
             found.append(undecided(resource, "the policy", statements))
             continue
         for statement in statements:
-            found.extend(_findings(resource, statement, trust))
-    if resource.type == "aws_s3_bucket_policy" and _blocked(
-        _bucket_of(resource, tf), tf, "restrict_public_buckets"
-    ):
-        found = [
-            dataclasses.replace(
-                v,
-                severity=Severity.LOW,
-                message=v.message
-                + " (the public access block's restrict_public_buckets keeps it from taking effect; remove it)",
-            )
-            if v.key.endswith(":principal-star")
-            else v
-            for v in found
-        ]
+            found.extend(_findings(resource, statement, trust, public_blocked))
     if resource.type in ("aws_s3_bucket", "aws_s3_bucket_acl"):
         found.extend(_public_acl(resource, tf))
     unique = {v.key: v for v in found}

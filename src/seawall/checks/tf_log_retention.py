@@ -9,6 +9,7 @@ ED1-004's.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from seawall._model import CheckMeta, EvidenceKind, Severity
@@ -60,11 +61,17 @@ META = CheckMeta(
 )
 
 
+@functools.cache
+def _words(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The configured sensitive words as one pattern (built once per configuration)."""
+    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+
+
 def _sensitive(resource: TfResource, words: tuple[str, ...]) -> bool:
     """Whether a log group's or bucket's name, or its resource name, names a sensitive kind."""
     if not words:
         return False
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    pattern = _words(words)
     names = [resource.name]
     attributes = ("name", "name_prefix", "bucket", "bucket_prefix")
     names += [n for a in attributes if isinstance(n := resource.get(a), str)]

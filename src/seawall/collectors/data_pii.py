@@ -174,6 +174,7 @@ class _Tallies(dict[tuple[str, int], _Tally]):
     def __init__(self) -> None:
         super().__init__()
         self.cells: Counter[str] = Counter()
+        self.rows = 0  # records read (the Spark workers' partial tallies report it)
 
 
 # Checksummed types and the share of random digit strings of their shape that
@@ -240,6 +241,12 @@ def _scan_batch(
             _scan_column(name, leaf, rows, first_record, record_numbers, tallies, example_limit)
 
 
+def _hint_name(column: str) -> str:
+    """The name a column's hints are read from: a nested path whole (customer.name as
+    customer_name, so it reads as a name column)."""
+    return column.replace(".", "_")
+
+
 def _leaves(name: str, array: Any, rows: Any) -> Iterator[tuple[str, Any, Any]]:
     """(dotted name, values of a plain type, the batch row of each value or None).
 
@@ -281,8 +288,7 @@ def _scan_column(
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    # Nested names hint by their whole path: customer.name reads as customer_name.
-    hint = name.replace(".", "_")
+    hint = _hint_name(name)
     if not _applicable(hint):
         return
     strings = column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
@@ -422,18 +428,20 @@ def scan_file(
     return _file_result(display, seen, scanned, sampling, tallies, example_limit)
 
 
-# The partial tallies an engine's workers send back: one row per (column, detector),
-# plus rows with detector -1 carrying a column's non-null cell count.
+# The partial tallies an engine's workers send back, one row per (column, detector);
+# rows with detector _CELLS carry a column's non-null cell count, and one row with
+# detector _ROWS the number of records the worker read. Types in Spark's DDL.
 PARTIAL_FIELDS = (
     ("column", "string"),
-    ("detector", "int32"),
-    ("records", "int64"),
-    ("tests", "int64"),
-    ("whole", "int64"),
-    ("whole_valid", "int64"),
-    ("cells", "int64"),
-    ("examples", "list<int64>"),
+    ("detector", "int"),
+    ("records", "bigint"),
+    ("tests", "bigint"),
+    ("whole", "bigint"),
+    ("whole_valid", "bigint"),
+    ("cells", "bigint"),
+    ("examples", "array<bigint>"),
 )
+_CELLS, _ROWS = -1, -2
 
 
 def scan_batches_partial(
@@ -451,30 +459,22 @@ def scan_batches_partial(
         ids = batch.column(row_id_column).to_pylist()
         data = batch.drop_columns([row_id_column])
         _scan_batch(data, 0, [i - 1 for i in ids], tallies, example_limit)
-        tallies.cells[""] += batch.num_rows
-    rows: dict[str, list[Any]] = {name: [] for name, _ in PARTIAL_FIELDS}
-    for (column, index), tally in tallies.items():
-        for name, value in (
-            ("column", column), ("detector", index), ("records", tally.records),
-            ("tests", tally.test), ("whole", tally.whole), ("whole_valid", tally.whole_valid),
-            ("cells", 0), ("examples", tally.examples),
-        ):  # fmt: skip
-            rows[name].append(value)
-    rows_seen = tallies.cells.pop("", 0)  # the rows this worker read, under the empty name
-    for column, cells in [("", rows_seen), *tallies.cells.items()]:
-        for name, value in (
-            ("column", column), ("detector", -1), ("records", 0), ("tests", 0), ("whole", 0),
-            ("whole_valid", 0), ("cells", cells), ("examples", []),
-        ):  # fmt: skip
-            rows[name].append(value)
-    types = {
+        tallies.rows += batch.num_rows
+    rows: list[tuple[str, int, int, int, int, int, int, list[int]]] = [
+        (column, index, t.records, t.test, t.whole, t.whole_valid, 0, t.examples)
+        for (column, index), t in tallies.items()
+    ]
+    rows += [(column, _CELLS, 0, 0, 0, 0, cells, []) for column, cells in tallies.cells.items()]
+    rows.append(("", _ROWS, 0, 0, 0, 0, tallies.rows, []))
+    arrow = {
         "string": pa.string(),
-        "int32": pa.int32(),
-        "int64": pa.int64(),
-        "list<int64>": pa.list_(pa.int64()),
+        "int": pa.int32(),
+        "bigint": pa.int64(),
+        "array<bigint>": pa.list_(pa.int64()),
     }
-    schema = pa.schema([(name, types[kind]) for name, kind in PARTIAL_FIELDS])
-    yield pa.RecordBatch.from_pydict(rows, schema=schema)
+    schema = pa.schema([(name, arrow[kind]) for name, kind in PARTIAL_FIELDS])
+    columns = {name: [row[i] for row in rows] for i, (name, _) in enumerate(PARTIAL_FIELDS)}
+    yield pa.RecordBatch.from_pydict(columns, schema=schema)
 
 
 def merge_partials(
@@ -491,18 +491,19 @@ def merge_partials(
     """
     tallies = _Tallies()
     for row in rows:
-        if row["detector"] < 0:  # a column's cell count ("": the rows the worker read)
+        if row["detector"] == _ROWS:
+            tallies.rows += row["cells"]
+        elif row["detector"] == _CELLS:
             tallies.cells[row["column"]] += row["cells"]
-            continue
-        tally = tallies.setdefault((row["column"], row["detector"]), _Tally())
-        tally.records += row["records"]
-        tally.test += row["tests"]
-        tally.whole += row["whole"]
-        tally.whole_valid += row["whole_valid"]
-        tally.examples = sorted([*tally.examples, *row["examples"]])[:example_limit]
-    scanned = tallies.cells.pop("", 0)
-    total = scanned if records is None else records
-    return _file_result(display, total, scanned, sampling, tallies, example_limit)
+        else:
+            tally = tallies.setdefault((row["column"], row["detector"]), _Tally())
+            tally.records += row["records"]
+            tally.test += row["tests"]
+            tally.whole += row["whole"]
+            tally.whole_valid += row["whole_valid"]
+            tally.examples = sorted([*tally.examples, *row["examples"]])[:example_limit]
+    total = tallies.rows if records is None else records
+    return _file_result(display, total, tallies.rows, sampling, tallies, example_limit)
 
 
 def _file_result(
@@ -539,7 +540,7 @@ def _by_chance(column: str, detector: PiiDetector, tally: _Tally, cells: int) ->
     check = _CHANCE.get(detector.type)
     if (
         check is None
-        or column_hint(column.replace(".", "_"), detector)
+        or column_hint(_hint_name(column), detector)
         or tally.whole < _CHANCE_MIN_CANDIDATES
         or tally.whole < 0.9 * cells
         or tally.whole_valid * 2 >= tally.whole

@@ -128,10 +128,7 @@ def scan_with_spark(
                 frame = frame.sample(fraction=fraction, seed=7)
                 sampling = f"Spark sample(fraction={fraction:.4g}, seed=7) of {total} records"
         frame = frame.withColumn(_ROW_ID, F.monotonically_increasing_id() + 1)
-        schema = ", ".join(
-            f"{name} {kind.replace('int64', 'bigint').replace('int32', 'int')}"
-            for name, kind in PARTIAL_FIELDS
-        ).replace("list<bigint>", "array<bigint>")
+        schema = ", ".join(f"{name} {kind}" for name, kind in PARTIAL_FIELDS)
         rows = frame.mapInArrow(functools.partial(_partials, example_limit), schema).collect()
     except AnalysisException as exc:
         # Spark's analysis errors name paths and columns, not values.

@@ -196,46 +196,54 @@ def _scan_items(items: Sequence[tuple[str, str, bytes]]) -> dict[str, list[list[
     }
 
 
-def _scan_history_chunk(
-    root: str, items: Sequence[tuple[str, str, str]]
-) -> tuple[dict[str, list[list[object]]], int]:
+@dataclass
+class _ChunkResult:
+    """What a worker sends back for a chunk of history blobs."""
+
+    rows: dict[str, list[list[object]]] = field(default_factory=dict)
+    scanned: int = 0  # text bytes scanned
+    problems: dict[str, str] = field(default_factory=dict)  # key -> why part of it was not read
+
+
+def _scan_history_chunk(root: str, items: Sequence[tuple[str, str, str]]) -> _ChunkResult:
     """Stream (key, oid, path) blobs with one cat-file and scan them."""
     detector, allow = _WORKER["detector"], _WORKER["allow"]
     by_oid: dict[str, list[tuple[str, str]]] = {}
     for key, oid, path in items:
         by_oid.setdefault(oid, []).append((key, path))
-    rows: dict[str, list[list[object]]] = {}
-    scanned = 0
+    result = _ChunkResult()
     for oid, data in git.read_blobs(root, list(by_oid)):
         binary = looks_binary(data)
-        scanned += 0 if binary else len(data)
+        result.scanned += 0 if binary else len(data)
         for key, path in by_oid[oid]:
             if path.lower().endswith(ARCHIVE_SUFFIXES):
-                rows[key] = _archive_rows(detector, data, path, allow)
+                rows, problem = _archive_rows(detector, data, path, allow)
+                result.rows[key] = rows
+                if problem:
+                    result.problems[key] = f"history blob {oid[:12]} ({path}): {problem}"
                 continue
-            rows[key] = [] if binary else [h.to_row() for h in detector.scan(data, path, allow)]
-    return rows, scanned
+            hits = [] if binary else detector.scan(data, path, allow)
+            result.rows[key] = [h.to_row() for h in hits]
+    return result
 
 
 # Members of history archives up to the default blob limit (workers have no options).
 _ARCHIVE_MEMBER_LIMIT = 10 * 1024 * 1024
 
 
-def _archive_rows(detector: Any, data: bytes, path: str, allow: Any) -> list[list[object]]:
-    """Hits in the text members of an archive blob, each naming its member.
-
-    An unreadable archive (corrupt, encrypted, over the limits) keeps the hits
-    of the members read before the problem; history has no place for an error
-    per blob, so the rest of that archive goes unscanned.
-    """
+def _archive_rows(
+    detector: Any, data: bytes, path: str, allow: Any
+) -> tuple[list[list[object]], str | None]:
+    """Hits in the text members of an archive blob, each naming its member, and why
+    the rest was not read (corrupt, encrypted, over the limits), if it was not."""
     found: list[list[object]] = []
     try:
         for name, content in archive_members(path, _ARCHIVE_MEMBER_LIMIT, data):
             for hit in detector.scan(content, f"{path}!{name}", allow):
                 found.append(dataclasses.replace(hit, member=name).to_row())
-    except ArchiveError:
-        pass
-    return found
+    except ArchiveError as exc:
+        return found, f"{exc}; members before it were scanned"
+    return found, None
 
 
 def _chunks(items: Sequence[Any], count: int) -> list[Sequence[Any]]:
@@ -320,16 +328,17 @@ class _Run:
                     for chunk in _chunks(items, self.options.jobs)
                 ]
                 for future in futures:
-                    rows, scanned = future.result()
-                    self.rows.update(rows)
-                    self.fresh.update(rows)
-                    self.bytes_scanned += scanned
+                    self._take(future.result())
         else:
             self._ensure_local_worker()
-            rows, scanned = _scan_history_chunk(self.root, items)
-            self.rows.update(rows)
-            self.fresh.update(rows)
-            self.bytes_scanned += scanned
+            self._take(_scan_history_chunk(self.root, items))
+
+    def _take(self, result: _ChunkResult) -> None:
+        self.rows.update(result.rows)
+        # A blob read only in part is not cached, so the next run says so again.
+        self.fresh.update(key for key in result.rows if key not in result.problems)
+        self.bytes_scanned += result.scanned
+        self.notes.extend(result.problems.values())
 
     def lookup(self, keys: Iterable[str]) -> list[str]:
         """Load cached rows; return the keys still to scan."""
@@ -499,9 +508,15 @@ def _occurrences(
     result = []
     for path, oid, key in entries:
         for hit in run.hits(key):
-            shown = f"{path}!{hit.member}" if hit.member else path
-            result.append(SecretOccurrence(path=shown, source=source, hit=hit, blob=oid))
+            result.append(
+                SecretOccurrence(path=_shown(path, hit), source=source, hit=hit, blob=oid)
+            )
     return result
+
+
+def _shown(path: str, hit: SecretHit) -> str:
+    """Where a hit is: the file, or ``archive!member`` for a member of an archive blob."""
+    return f"{path}!{hit.member}" if hit.member else path
 
 
 def _introductions(run: _Run, wanted: set[str]) -> dict[str, git.Introduction]:
@@ -534,12 +549,11 @@ def _attribute(run: _Run, occurrences: list[SecretOccurrence]) -> list[SecretOcc
     attributed = []
     for occurrence in occurrences:
         intro = intros.get(occurrence.blob)
-        path = occurrence.path
-        member = occurrence.hit.member
+        # The file that holds it: for an archive member, the archive (still at HEAD or not).
+        holder = occurrence.path.removesuffix(_shown("", occurrence.hit))
         if intro is not None and occurrence.source == "history":
-            path = f"{intro.path}!{member}" if member else intro.path
-        # A member's secret is at HEAD when the archive at that path still holds it.
-        holder = path.rsplit("!", 1)[0] if member else path
+            holder = intro.path
+        path = _shown(holder, occurrence.hit)
         attributed.append(
             SecretOccurrence(
                 path=path,
@@ -571,7 +585,9 @@ def _staged(run: _Run) -> list[SecretOccurrence]:
         )
         for hit in run.hits(run.key(oid, path)):
             if hit.secret_hash not in before:
-                result.append(SecretOccurrence(path=path, source="staged", hit=hit, blob=oid))
+                result.append(
+                    SecretOccurrence(path=_shown(path, hit), source="staged", hit=hit, blob=oid)
+                )
     return result
 
 

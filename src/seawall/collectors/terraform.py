@@ -20,6 +20,7 @@ and ``terraform show -json`` plans are read too.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 from collections import defaultdict
@@ -85,9 +86,22 @@ class TerraformEvidence:
     sensitive_log_groups: tuple[str, ...] = ()
     max_sensitive_log_days: int = 90
 
+    @functools.cached_property
+    def _positions(self) -> dict[str, list[int]]:
+        # Checks ask for resources by type over and over (a bucket's separate
+        # encryption, versioning, replication...): index the positions once.
+        index: dict[str, list[int]] = defaultdict(list)
+        for position, resource in enumerate(self.resources):
+            if not resource.data:
+                index[resource.type].append(position)
+        return index
+
     def of_type(self, *types: str) -> list[TfResource]:
-        """Managed resources of these types."""
-        return [r for r in self.resources if r.type in types and not r.data]
+        """Managed resources of these types, in the order they were read."""
+        positions = [p for t in types for p in self._positions.get(t, ())]
+        if len(types) > 1:
+            positions.sort()
+        return [self.resources[p] for p in positions]
 
     def data_sources(self, type_: str, near: TfResource | None = None) -> list[TfResource]:
         """Data sources of a type (in the same module instance as ``near``, when given)."""

@@ -27,7 +27,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -242,12 +242,6 @@ class EnvelopeCipher:
         sealed[:HEADER_SIZE] = header
         active.aead.encrypt_into(header[21:33], plaintext, aad, memoryview(sealed)[HEADER_SIZE:])
         return sealed
-
-    def encrypt_many(
-        self, values: Sequence[bytes], contexts: Sequence[Mapping[str, object] | None]
-    ) -> list[bytes]:
-        """:meth:`encrypt` for a batch (one lock, one key check per value)."""
-        return [self.encrypt(v, c) for v, c in zip(values, contexts, strict=True)]
 
     # -- decryption ------------------------------------------------------------------
 
