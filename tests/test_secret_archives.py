@@ -121,3 +121,17 @@ def test_compressed_files_and_zstd_tarballs(tmp_path: Path) -> None:
     ]
     assert any(e["path"] == "broken.gz" for e in report["errors"])  # type: ignore[index, union-attr]
     assert not any(token in json.dumps(report) for token in tokens)
+
+
+def test_staged_archive_members_are_named(repo: GitRepo) -> None:
+    token = github_token(random.Random(9))
+    repo.commit({"README.md": "x\n"}, "start")
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("conf/app.env", f"GITHUB_TOKEN={token}\n")
+    repo.write({"export.zip": zipped.getvalue()})
+    repo.git("add", "export.zip")
+    result = run_cli("secrets", str(repo.root), "--staged", "--format", "json")
+    report = json.loads(result.stdout)
+    assert [f["path"] for f in report["findings"]] == ["export.zip!conf/app.env"]
+    assert result.exit_code == 1 and token not in result.stdout
