@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import os
 import platform
-import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _anchors import compile_seawall
+from _anchors import installed_seawall
 from _report import write_section
 
 RUNS = 7
@@ -76,8 +74,8 @@ def median_seconds(command: list[str], runs: int = RUNS) -> float:
 
 
 def main() -> None:
-    compile_seawall()  # as an installed copy would be
-    seawall = shutil.which("seawall") or sys.exit("install seawall first: pip install .")
+    seawall_bin = installed_seawall()  # a clean venv, first on PATH
+    seawall = str(seawall_bin / "seawall")
     os.environ["SEAWALL_CACHE_DIR"] = tempfile.mkdtemp(prefix="seawall-bench-cache-")
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "platform"
@@ -112,7 +110,7 @@ def main() -> None:
             user, system = scan_once.stderr.strip().splitlines()[-1].split()
             cpu = float(user) + float(system)
     help_time = median_seconds([seawall, "--help"], runs=15)
-    floor = median_seconds([sys.executable, "-c", "pass"], runs=15)
+    floor = median_seconds([str(seawall_bin / "python"), "-c", "pass"], runs=15)
     rows = [
         (
             "clean tree scan, cold (`--no-cache`)",

@@ -26,7 +26,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
-from _anchors import compile_seawall
+from _anchors import SEAWALL_VENV, installed_seawall
 from _report import write_section
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -126,7 +126,7 @@ def child(mode: str, path: Path) -> tuple[float, int]:
     # One core, as the target is per core: pyarrow's thread pool limited too.
     env = {**os.environ, "OMP_NUM_THREADS": "1", "ARROW_NUM_THREADS": "1"}
     out = subprocess.run(
-        ["taskset", "-c", "0", sys.executable, "-c", CHILD, mode, str(path)],
+        ["taskset", "-c", "0", str(SEAWALL_VENV / "bin" / "python"), "-c", CHILD, mode, str(path)],
         capture_output=True,
         text=True,
         check=True,
@@ -153,7 +153,7 @@ bounded."""
 
 
 def main() -> None:
-    compile_seawall()  # as an installed copy would be
+    installed_seawall()  # the child below runs that venv's python
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         started = time.perf_counter()
@@ -239,6 +239,7 @@ def main() -> None:
 
 def big(gigabytes: float) -> None:
     """`python bench/pii.py --big 5`: peak RSS and time of one scan of a CSV of that size."""
+    installed_seawall()  # the child below runs that venv's python
     with tempfile.TemporaryDirectory(dir=os.environ.get("SEAWALL_BENCH_TMP")) as tmp:
         work = Path(tmp)
         table, _ = generate(50_000, seed=7)

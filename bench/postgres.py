@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from _anchors import compile_seawall
+from _anchors import installed_seawall
 from _report import write_section
 
 HERE = Path(__file__).resolve().parent
@@ -70,7 +70,7 @@ def audit_seconds(dsn: str) -> tuple[float, dict]:  # type: ignore[type-arg]
 
 
 def main() -> None:
-    compile_seawall()  # as an installed copy would be
+    installed_seawall()  # a clean venv, first on PATH: every `seawall` below is that one
     cluster = PgCluster().start()
     try:
         small = cluster.database("smalldb", "CREATE TABLE a (id int, tenant_id int)")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from _anchors import compile_seawall
+from _anchors import installed_seawall
 from _report import write_section
 
 HERE = Path(__file__).resolve().parent
@@ -446,9 +445,7 @@ def main() -> None:
         ),
     )
     args = parser.parse_args()
-    if not shutil.which("seawall"):
-        sys.exit("install seawall first: pip install .")
-    compile_seawall()  # as an installed copy would be (the workers import it too)
+    installed_seawall()  # a clean venv, first on PATH: every `seawall` below is that one
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

@@ -14,7 +14,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from _anchors import compile_seawall, corpora, measure
+from _anchors import corpora, installed_seawall, measure
 from _report import write_section
 
 HERE = Path(__file__).resolve().parent
@@ -57,7 +57,7 @@ def _control(title: str) -> str:
 
 
 def main() -> None:
-    compile_seawall()  # as an installed copy would be
+    installed_seawall()  # a clean venv, first on PATH: every `seawall` below is that one
     lines = [
         "CPU seconds (user + system), peak RSS, and failed findings per baseline control "
         f"(Seawall: `--select {CHECKS}`, info-level 'cannot decide' results counted apart).",

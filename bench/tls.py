@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _anchors import compile_seawall
+from _anchors import installed_seawall
 from _report import write_section
 
 HERE = Path(__file__).resolve().parent
@@ -43,7 +43,7 @@ VERSIONS = {
 
 
 def main() -> None:
-    compile_seawall()  # as an installed copy would be
+    installed_seawall()  # a clean venv, first on PATH: every `seawall` below is that one
     ca = CA()
     servers = []
     for i in range(COUNT):

@@ -34,6 +34,15 @@ ROOT_DOCKERFILE = {
             "unknown key 'owner'",
         ),
         ("max-file-size = -1\n", "max-file-size"),
+        # A trailing backslash (TOML literal strings keep it as written).
+        ("exclude = ['bad\\']\n", "exclude: 'bad\\\\' is not a valid path pattern"),
+        ("[environments]\nprod = ['p\\']\n", "environments.prod: 'p\\\\' is not a valid"),
+        ("[per-path-ignores]\n'q\\' = ['CR-1']\n", "per-path-ignores: 'q\\\\' is not a valid"),
+        ("[secrets]\nallow-paths = ['s\\']\n", "secrets.allow-paths: 's\\\\' is not"),
+        (
+            "[[suppress]]\ncheck = 'CR1-001'\nreason = 'x'\npath = 'a\\'\n",
+            "suppress[0].path: 'a\\\\' is not a valid path pattern",
+        ),
         ("this is not toml\n", "invalid TOML"),
     ],
 )

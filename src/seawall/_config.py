@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pathspec.patterns.gitwildmatch import GitWildMatchPattern
+
 from seawall._errors import ConfigError
 from seawall._model import Severity
 from seawall.catalog import CONTROL_IDS
@@ -95,7 +97,7 @@ def _parse_secrets(raw: object) -> SecretsSettings:
         raise ConfigError("secrets.max-blob-size must be a positive number of bytes")
     return SecretsSettings(
         history=history,
-        allow_paths=_strings(raw.get("allow-paths", []), "secrets.allow-paths"),
+        allow_paths=_path_patterns(raw.get("allow-paths", []), "secrets.allow-paths"),
         allow_values=values,
         disable_rules=rules,
         max_blob_size=size,
@@ -330,6 +332,17 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _path_patterns(value: object, where: str) -> tuple[str, ...]:
+    """Strings that are valid .gitignore-style patterns (a bad one is a config error)."""
+    patterns = _strings(value, where)
+    for pattern in patterns:
+        try:
+            GitWildMatchPattern.pattern_to_regex(pattern)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: {pattern!r} is not a valid path pattern ({exc})") from None
+    return patterns
+
+
 def _parse_suppression(raw: object, index: int) -> ConfigSuppression:
     where = f"suppress[{index}]"
     if not isinstance(raw, dict):
@@ -348,6 +361,8 @@ def _parse_suppression(raw: object, index: int) -> ConfigSuppression:
         raise ConfigError(f"{where}: give a 'path' glob or a 'fingerprint'")
     if path is not None and not isinstance(path, str):
         raise ConfigError(f"{where}: 'path' must be a string")
+    if path is not None:
+        _path_patterns([path], f"{where}.path")
     if fingerprint is not None and not isinstance(fingerprint, str):
         raise ConfigError(f"{where}: 'fingerprint' must be a string")
     expires = raw.get("expires")
@@ -374,6 +389,7 @@ def parse_config(data: Mapping[str, Any], source: str | None = None) -> Config:
     per_path_raw = data.get("per-path-ignores", {})
     if not isinstance(per_path_raw, dict):
         raise ConfigError("per-path-ignores must be a table of glob = [ids]")
+    _path_patterns(list(per_path_raw), "per-path-ignores")
     per_path = {
         glob: _check_ids(ids, f"per-path-ignores[{glob!r}]") for glob, ids in per_path_raw.items()
     }
@@ -388,7 +404,7 @@ def parse_config(data: Mapping[str, Any], source: str | None = None) -> Config:
             raise ConfigError(
                 f"environments: unknown environment {name!r} (use prod or non-prod)"
             ) from None
-        environments[label] = _strings(globs, f"environments.{name}")
+        environments[label] = _path_patterns(globs, f"environments.{name}")
     suppress_raw = data.get("suppress", [])
     if not isinstance(suppress_raw, list):
         raise ConfigError("suppress must be an array of tables ([[suppress]])")
@@ -403,7 +419,7 @@ def parse_config(data: Mapping[str, Any], source: str | None = None) -> Config:
     return Config(
         select=_check_ids(data.get("select", []), "select"),
         ignore=_check_ids(data.get("ignore", []), "ignore"),
-        exclude=_strings(data.get("exclude", []), "exclude"),
+        exclude=_path_patterns(data.get("exclude", []), "exclude"),
         per_path_ignores=per_path,
         environments=environments,
         suppressions=tuple(_parse_suppression(r, i) for i, r in enumerate(suppress_raw)),

@@ -20,8 +20,10 @@ import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import pathspec
+from pathspec.patterns.gitwildmatch import GitWildMatchPattern
 
 __all__ = [
     "FileKind",
@@ -188,21 +190,87 @@ def _infer_environment(
     return None
 
 
-@dataclass
 class _IgnoreLayer:
-    base: str  # relative dir of the .gitignore ("" for the root)
-    spec: pathspec.GitIgnoreSpec
-    # Every pattern of the file in one regex: most paths match none, and one
-    # search says so where pathspec would try each pattern in Python.
-    any_pattern: re.Pattern[str] | None = None
+    """One ``.gitignore`` file, matched in one pass with pathspec's own semantics.
 
-    def __post_init__(self) -> None:
-        regexes = [getattr(p, "regex", None) for p in self.spec.patterns if p.include is not None]
-        sources = [
-            r.pattern.replace("(?P<ps_d>", "(?:") for r in regexes if isinstance(r, re.Pattern)
-        ]
-        if len(sources) == len(regexes):  # else: keep asking pathspec for every path
-            self.any_pattern = re.compile("|".join(f"(?:{s})" for s in sources) or "(?!)")
+    Most paths match no pattern of a file, and one search over every pattern
+    at once says so. The search is an RE2 set of pathspec's translations of
+    the lines (RE2 compiles a few hundred of them in a few milliseconds,
+    Python's ``re`` in tens) and names the lines that match. pathspec then
+    settles only those lines (negations, directory marks, last match wins), so
+    its per-line compilation is paid for matching lines alone.
+    """
+
+    def __init__(self, base: str, lines: list[str]) -> None:
+        self.base = base  # relative dir of the .gitignore ("" for the root)
+        self._lines: list[str] = []
+        self._compiled: dict[int, GitWildMatchPattern] = {}
+        self._set = _MatchSet()
+        for line in lines:
+            try:
+                regex, include = GitWildMatchPattern.pattern_to_regex(line)
+            except ValueError:  # e.g. a trailing backslash: git ignores the line too
+                continue
+            if include is not None and regex is not None:
+                self._lines.append(line)
+                self._set.add(regex)
+        self._set.compile()
+
+    def verdict(self, candidate: str) -> bool | None:
+        """True: ignored; False: re-included by a negation; None: no line matches."""
+        matching = self._set.match(candidate)
+        if not matching:
+            return None
+        patterns = [self._pattern(index) for index in sorted(matching)]
+        return pathspec.GitIgnoreSpec(patterns).check_file(candidate).include
+
+    def _pattern(self, index: int) -> GitWildMatchPattern:
+        pattern = self._compiled.get(index)
+        if pattern is None:
+            pattern = self._compiled[index] = GitWildMatchPattern(self._lines[index])
+        return pattern
+
+
+class _MatchSet:
+    """Which of many anchored regexes match a text: an RE2 set, or each regex in turn.
+
+    The fallback (Python's ``re``, one regex at a time) takes over only if RE2
+    rejects a translation, which pathspec's plain globs never produced here.
+    """
+
+    def __init__(self) -> None:
+        import re2  # only trees with a .gitignore pay for it
+
+        options = re2.Options()
+        options.log_errors = False  # a rejected pattern is handled here, not printed by RE2
+        self._re2_error: type[Exception] = re2.error
+        self._re2_set: Any = re2.Set.MatchSet(options)
+        self._sources: list[str] = []
+        self._fallback: list[re.Pattern[str]] | None = None
+
+    def add(self, source: str) -> None:
+        self._sources.append(source)
+        if self._re2_set is not None:
+            try:
+                self._re2_set.Add(source)
+            except self._re2_error:  # this set cannot hold it
+                self._re2_set = None
+
+    def compile(self) -> None:
+        if self._re2_set is not None and self._sources:
+            try:
+                self._re2_set.Compile()
+                return
+            except self._re2_error:  # e.g. the set outgrew RE2's memory budget
+                self._re2_set = None
+        self._re2_set = None
+        self._fallback = [re.compile(source) for source in self._sources]
+
+    def match(self, text: str) -> list[int]:
+        if self._re2_set is not None:
+            return list(self._re2_set.Match(text) or ())
+        assert self._fallback is not None
+        return [i for i, regex in enumerate(self._fallback) if regex.match(text)]
 
 
 def _load_gitignore(abs_dir: str, rel_dir: str) -> _IgnoreLayer | None:
@@ -213,7 +281,7 @@ def _load_gitignore(abs_dir: str, rel_dir: str) -> _IgnoreLayer | None:
     except OSError:
         return None
     lines = raw.decode("utf-8", errors="replace").splitlines()
-    return _IgnoreLayer(rel_dir, pathspec.GitIgnoreSpec.from_lines(lines))
+    return _IgnoreLayer(rel_dir, lines)
 
 
 def _ignored(rel_path: str, is_dir: bool, layers: Iterable[_IgnoreLayer]) -> bool:
@@ -221,12 +289,9 @@ def _ignored(rel_path: str, is_dir: bool, layers: Iterable[_IgnoreLayer]) -> boo
     verdict = False
     for layer in layers:
         sub = rel_path[len(layer.base) + 1 :] if layer.base else rel_path
-        candidate = sub + "/" if is_dir else sub
-        if layer.any_pattern is not None and layer.any_pattern.match(candidate) is None:
-            continue  # no pattern of this file matches: it has no say
-        result = layer.spec.check_file(candidate)
-        if result.include is not None:
-            verdict = result.include
+        said = layer.verdict(sub + "/" if is_dir else sub)
+        if said is not None:
+            verdict = said
     return verdict
 
 
