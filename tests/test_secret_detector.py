@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from secret_corpus import negatives, positives
 
@@ -113,3 +115,83 @@ def test_huge_single_line_is_bounded() -> None:
     data = b"a" * 5_000_000 + b" password = 'Zx9#mQ2$vL7w' " + b"=" * 1000
     hits = default_detector().scan(data, "blob.txt")
     assert [h.rule_id for h in hits] == ["generic-credential"]
+
+
+@pytest.mark.parametrize("encoding", ["base64", "hex", "percent"])
+def test_encoded_secrets_are_decoded_and_found(detector: SecretDetector, encoding: str) -> None:
+    import base64
+    import urllib.parse
+
+    token = next(c for c in positives() if c.rule == "gitlab-pat").secret
+    payload = f'{{"token": "{token}", "user": "deploy"}}'.encode()
+    encoded = {
+        "base64": base64.b64encode(payload).decode(),
+        "hex": payload.hex(),
+        "percent": urllib.parse.quote(payload.decode(), safe=""),
+    }[encoding]
+    data = f"# settings\nblob: {encoded}\nnext: 1\n".encode()
+    hits = detector.scan(data, "deploy/values.yaml")
+    assert [(h.rule_id, h.encoding, h.line) for h in hits] == [("gitlab-pat", encoding, 2)]
+
+
+def _reference_runs(pattern: bytes, data: bytes, decode: Callable[[bytes], bytes]) -> set[int]:
+    """Offsets of maximal runs whose whole text decodes to ASCII: the plain definition."""
+    import re
+
+    found = set()
+    for run in re.finditer(pattern, data):
+        try:
+            decoded = decode(run.group(1))
+        except ValueError:  # binascii.Error included
+            continue
+        if decoded.isascii():
+            found.add(run.start(1))
+    return found
+
+
+def test_ascii_run_finders_keep_exactly_the_runs_that_decode_to_ascii() -> None:
+    import base64
+    import binascii
+    import random
+    import string
+
+    from seawall.detectors.secrets import _ENCODED_RUNS, _ascii_runs
+
+    rng = random.Random(11)
+    pieces: list[bytes] = []
+    for _ in range(8000):
+        raw = (
+            rng.randbytes(rng.randint(20, 60))
+            if rng.random() < 0.3
+            else bytes(rng.choice(string.printable.encode()) for _ in range(rng.randint(20, 60)))
+        )
+        if rng.random() < 0.4:  # one non-ASCII byte anywhere in otherwise ASCII text
+            at = rng.choice([rng.randrange(len(raw)), len(raw) - 1])  # the tail group too
+            high = rng.choice([0x80, 0x83, 0xBF, 0xC0, 0xFE, rng.randint(0x80, 0xFF)])
+            raw = raw[:at] + bytes([high]) + raw[at + 1 :]
+        shape = rng.choice(["base64", "hex", "hex-upper", "digest", "word"])
+        if shape == "base64":
+            text = base64.b64encode(raw)
+            text = text.rstrip(b"=") if rng.random() < 0.5 else text
+        elif shape in ("hex", "hex-upper"):
+            text = raw.hex().encode()
+            text = text.upper() if shape == "hex-upper" else text
+            text = text[:-1] if rng.random() < 0.1 else text  # odd length
+        elif shape == "digest":
+            text = rng.randbytes(20).hex().encode()
+        else:
+            text = bytes(
+                rng.choice(b"ABCDEFabcdef0123456789+/_") for _ in range(rng.randint(30, 70))
+            )
+        pieces.append(text + rng.choice([b" ", b"\n", b'"', b"==", b"=", b"-", b"_", b".", b""]))
+    data = b"".join(pieces)
+    kinds = {kind.encoding: kind for kind in _ENCODED_RUNS}
+
+    def b64(text: bytes) -> bytes:
+        return base64.b64decode(text + b"=" * (-len(text) % 4))
+
+    expected_b64 = _reference_runs(rb"([A-Za-z0-9+/]{32,})", data, b64)
+    expected_hex = _reference_runs(rb"\b((?:[0-9a-fA-F]{2}){20,})\b", data, binascii.unhexlify)
+    assert {start for start, _ in _ascii_runs(kinds["base64"], data)} == expected_b64
+    assert {start for start, _ in _ascii_runs(kinds["hex"], data)} == expected_hex
+    assert len(expected_b64) > 100 and len(expected_hex) > 50  # the test saw both kinds

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -251,6 +251,29 @@ def _chunks(items: Sequence[Any], count: int) -> list[Sequence[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def _chunks_by_bytes(
+    items: Sequence[tuple[str, str, str]], sizes: Mapping[str, int], count: int
+) -> list[Sequence[tuple[str, str, str]]]:
+    """``items`` cut into about ``count`` runs of about equal bytes, in their order.
+
+    Equal counts are not equal work: one chunk may hold every version of a big
+    file. Contiguous runs keep each chunk's cat-file reads near each other in
+    the pack (rev-list order).
+    """
+    total = sum(sizes.get(oid, 0) for _, oid, _ in items)
+    target = max(1, -(-total // count))
+    chunks: list[Sequence[tuple[str, str, str]]] = []
+    start = filled = 0
+    for index, (_, oid, _) in enumerate(items):
+        filled += sizes.get(oid, 0)
+        if filled >= target:
+            chunks.append(items[start : index + 1])
+            start, filled = index + 1, 0
+    if start < len(items):
+        chunks.append(items[start:])
+    return chunks
+
+
 # -- orchestration --------------------------------------------------------------------
 
 
@@ -316,17 +339,18 @@ class _Run:
             self.rows.update(rows)
             self.fresh.update(rows)
 
-    def scan_history(self, items: list[tuple[str, str, str]], total_bytes: int) -> None:
+    def scan_history(self, items: list[tuple[str, str, str]], sizes: Mapping[str, int]) -> None:
         """Scan (key, oid, path) blobs from the object store."""
         if not items:
             return
         self.blobs_scanned += len(items)
+        total_bytes = sum(sizes.get(oid, 0) for _, oid, _ in items)
         if self.options.jobs > 1 and total_bytes >= _PARALLEL_BYTES and len(items) > 1:
+            # Four chunks a worker, handed out as workers free up: a costly stretch
+            # of history (big files, many encoded runs) does not hold up the rest.
+            chunks = _chunks_by_bytes(items, sizes, self.options.jobs * 4)
             with self._pool() as pool:
-                futures = [
-                    pool.submit(_scan_history_chunk, self.root, chunk)
-                    for chunk in _chunks(items, self.options.jobs)
-                ]
+                futures = [pool.submit(_scan_history_chunk, self.root, c) for c in chunks]
                 for future in futures:
                     self._take(future.result())
         else:
@@ -471,7 +495,7 @@ class _Run:
         self.blobs_cached += len(old_entries)
         to_scan = set(self.lookup(key for _, _, key in entries))
         work = [(key, oid, path) for path, oid, key in entries if key in to_scan]
-        self.scan_history(work, sum(sizes.get(oid) or 0 for _, oid, _ in work))
+        self.scan_history(work, sizes)
         all_entries = old_entries + entries
         if not self.options.since:
             with_hits = {key: self.rows[key] for _, _, key in all_entries if self.rows.get(key)}
@@ -577,7 +601,7 @@ def _staged(run: _Run) -> list[SecretOccurrence]:
     items += [(run.key(head[path], path), head[path], path) for path, _ in staged if path in head]
     run.blobs_total += len(items)
     to_scan = set(run.lookup(key for key, _, _ in items))
-    run.scan_history([item for item in items if item[0] in to_scan], 0)
+    run.scan_history([item for item in items if item[0] in to_scan], {})  # inline: a few blobs
     result = []
     for path, oid in staged:
         before = (

@@ -25,7 +25,7 @@ import hashlib
 import platform
 import re
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -94,19 +94,50 @@ _ALLOW_MARKERS = (
     b"pragma: allowlist secret",
 )
 _IGNORE = re.compile(rb"seawall:\s*ignore\[([^\]]*)\]\s*([^\n]*)", re.IGNORECASE)
-# Encoded runs worth decoding. Hyperscan says which kinds a blob holds at all,
-# so most blobs skip these passes.
+# Encoded runs worth decoding: only runs that decode to ASCII can pass `_printable`,
+# and that shows in the encoding itself. In base64, each 4-character group of
+# ASCII bytes has a first character worth < 32 ([A-Za-f]: the first byte's high
+# bit is 0), a second worth < 8 mod 16 (the second byte's high bit) and a third
+# worth 0 or 1 mod 4 (the third byte's high bit); in hex, each byte's first digit
+# is 0-7. So the finders match only maximal runs made of such groups, and
+# Hyperscan's hint (eight such groups, twenty such bytes) tells which blobs hold
+# any: a certificate's DER, image data and hex digests drop out at C speed instead
+# of being decoded run by run in Python. A finder's match that stops before the
+# end of its run (the next byte is still in the alphabet) met a non-ASCII group
+# and is skipped, as decoding the whole run would have rejected it.
+_B64_QUAD = rb"[A-Za-f][A-HQ-Xg-nw-z0-3][ABEFIJMNQRUVYZcdghklopstwx014589][A-Za-z0-9+/]"
+_B64_TAIL = rb"(?:[A-Za-f](?:[A-HQ-Xg-nw-z0-3][A-Za-z0-9+/]|[A-Za-z0-9+/]))?"
+_HEX_ASCII_BYTE = rb"[0-7][0-9a-fA-F]"
+
+
+@dataclass(frozen=True)
+class _EncodedRun:
+    """One encoding Seawall decodes: Hyperscan's hint, the run finder, the run alphabet."""
+
+    encoding: str
+    hint: bytes
+    finder: Any  # an RE2 regex whose group 1 is the run
+    alphabet: frozenset[int]  # a run is maximal when the byte after it is not one of these
+
+
 _ENCODED_RUNS = (
-    ("hex", rb"(?:[0-9a-fA-F]{2}){20,}", re2.compile(rb"\b(?:[0-9a-fA-F]{2}){20,}\b")),
-    (
+    _EncodedRun(
+        "hex",
+        rb"(?:[0-9a-fA-F]{2}){20,}",
+        re2.compile(rb"(?:^|[^0-9A-Za-z_])((?:" + _HEX_ASCII_BYTE + rb"){20,})"),
+        frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"),
+    ),
+    _EncodedRun(
         "base64",
         rb"[A-Za-z0-9+/]{32,}",
-        re2.compile(rb"[A-Za-z0-9+/]{32,}={0,2}"),
+        re2.compile(rb"(?:^|[^A-Za-z0-9+/])((?:" + _B64_QUAD + rb"){8,}" + _B64_TAIL + b")"),
+        frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
     ),
-    (
+    _EncodedRun(
         "percent",
         rb"%[0-9A-Fa-f]{2}[A-Za-z0-9._~+\-]{0,40}%[0-9A-Fa-f]{2}[A-Za-z0-9._~+\-]{0,40}%[0-9A-Fa-f]{2}",
-        re2.compile(rb"(?:[A-Za-z0-9._~+\-]*%[0-9A-Fa-f]{2}){3,}[A-Za-z0-9._~+\-]*"),
+        re2.compile(rb"((?:[A-Za-z0-9._~+\-]*%[0-9A-Fa-f]{2}){3,}[A-Za-z0-9._~+\-]*)"),
+        frozenset(),  # the finder's greedy tail already takes the whole run
     ),
 )
 _DIGITS = b"0123456789"
@@ -234,7 +265,7 @@ class _Prefilter:
         if backend == "hyperscan":
             self._database = hyperscan.Database()
             expressions = [rule.pattern.encode() for rule in rules]
-            expressions += [hint for _, hint, _ in _ENCODED_RUNS]
+            expressions += [run.hint for run in _ENCODED_RUNS]
             self._database.compile(
                 expressions=expressions,
                 ids=list(range(len(expressions))),
@@ -451,7 +482,7 @@ class SecretDetector:
     def _decoded(
         self,
         data: bytes,
-        kinds: Sequence[tuple[str, bytes, Any]],
+        kinds: Sequence[_EncodedRun],
         code_file: bool,
         depth: int,
         lines: _LineIndex,
@@ -459,11 +490,11 @@ class SecretDetector:
     ) -> Iterable[tuple[int, int, int, SecretHit]]:
         budget = _MAX_DECODED_BYTES
         segments = 0
-        for encoding, _, regex in kinds:
-            for run in regex.finditer(data):
+        for kind in kinds:
+            encoding = kind.encoding
+            for run_start, text in _ascii_runs(kind, data):
                 if segments >= _MAX_DECODED_SEGMENTS or budget <= 0:
                     return
-                text = run.group(0)
                 if encoding == "base64" and not _mixed(text):
                     continue  # an identifier or a hex digest, not base64 of text
                 decoded = _decode(encoding, text)
@@ -471,14 +502,24 @@ class SecretDetector:
                     continue
                 segments += 1
                 budget -= len(decoded)
-                anchor = anchor_line if anchor_line is not None else _Anchor(lines, run.start())
+                anchor = anchor_line if anchor_line is not None else _Anchor(lines, run_start)
                 for index, start, end, hit in self._scan(
                     decoded, code_file, depth + 1, encoding, anchor
                 ):
                     # Offsets inside the decoded text, shifted past the blob so they
                     # only overlap hits from the same encoded run.
-                    base = (run.start() + 1) << 32
+                    base = (run_start + 1) << 32
                     yield index, base + start, base + end, hit
+
+
+def _ascii_runs(kind: _EncodedRun, data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(offset, run) of each maximal run of ``kind`` in ``data`` that may decode to ASCII."""
+    alphabet, size = kind.alphabet, len(data)
+    for run in kind.finder.finditer(data):
+        start, end = run.span(1)
+        if end < size and data[end] in alphabet:
+            continue  # a non-ASCII group further on: the whole run decodes to binary
+        yield start, data[start:end]
 
 
 _UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
