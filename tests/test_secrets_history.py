@@ -257,3 +257,42 @@ def test_no_output_format_or_cache_leaks_any_secret_value(
         core = case.secret.strip()
         assert core not in blob, case.rule
         assert core not in cache, case.rule
+
+
+def test_worker_pool_scan_matches_the_inline_scan(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import seawall.collectors.secrets as secrets_collector
+
+    rng = random.Random(5)
+    for index in range(12):  # secrets spread over commits and files, with filler between
+        files = {f"pkg/module_{index % 5}.py": f"# {rng.random()}\n" * rng.randint(1, 400)}
+        if index % 3 == 0:
+            files[f"conf/service_{index}.py"] = f'GITHUB_TOKEN = "{token()}"\n'
+        repo.commit(files, f"change {index}", author=f"Author {index}")
+
+    def run(jobs: int) -> list[tuple[str, str, str]]:
+        config = tmp_path / f"jobs{jobs}.toml"
+        config.write_text(f"jobs = {jobs}\n")
+        code, report = secrets_json(repo.root, "--history", "--no-cache", "--config", str(config))
+        assert code == 1
+        return sorted(
+            (f["path"], f["commit"], details(report, f)["author"]) for f in report["findings"]
+        )
+
+    inline = run(1)
+    # Any amount of history goes to the pool: chunks by bytes, the background log.
+    monkeypatch.setattr(secrets_collector, "_PARALLEL_BYTES", 0)
+    logs: list[object] = []
+    log_class = secrets_collector.git.IntroductionLog
+
+    def recorded(root: str) -> object:
+        logs.append(log_class(root))
+        return logs[-1]
+
+    monkeypatch.setattr(secrets_collector.git, "IntroductionLog", recorded)
+    assert run(2) == inline
+    assert len(logs) == 1  # the pool ran, and attribution read the background log
+    assert len(inline) == 4 and {author for _, _, author in inline} == {
+        "Author 0", "Author 3", "Author 6", "Author 9"
+    }  # fmt: skip

@@ -241,24 +241,60 @@ def read_blobs(root: str, oids: list[str]) -> Iterator[tuple[str, bytes]]:
         process.wait()
 
 
+# Every commit's added and changed blobs, oldest first (what `introductions` reads).
+_INTRODUCTIONS_LOG = (
+    "log",
+    "--all",
+    "--reverse",
+    "--raw",
+    "--no-abbrev",
+    "--no-renames",
+    "--no-color",
+    # Merges (stash entries are merges too) against their first parent, so a
+    # blob a merge brings in by itself is attributed to it.
+    "--diff-merges=first-parent",
+    "--format=%x00%H%x00%an%x00%aI",
+)
+
+
 def introductions(root: str, wanted: set[str]) -> dict[str, Introduction]:
     """For each wanted blob, the oldest commit that added it, with author and date."""
     if not wanted:
         return {}
-    output = _run(
-        root,
-        "log",
-        "--all",
-        "--reverse",
-        "--raw",
-        "--no-abbrev",
-        "--no-renames",
-        "--no-color",
-        # Merges (stash entries are merges too) against their first parent, so a
-        # blob a merge brings in by itself is attributed to it.
-        "--diff-merges=first-parent",
-        "--format=%x00%H%x00%an%x00%aI",
-    )
+    return _parse_introductions(_run(root, *_INTRODUCTIONS_LOG), wanted)
+
+
+class IntroductionLog:
+    """The log `introductions` reads, produced in the background.
+
+    Walking every commit's diff takes git a few tenths of a second on a large
+    history; started next to a long blob scan, it is ready when the scan has
+    said which blobs hold secrets, instead of running after it.
+    """
+
+    def __init__(self, root: str) -> None:
+        self._output: bytes | None = None
+        self._error: GitError | None = None
+        self._thread = threading.Thread(target=self._read, args=(root,), daemon=True)
+        self._thread.start()
+
+    def _read(self, root: str) -> None:
+        try:
+            self._output = _run(root, *_INTRODUCTIONS_LOG)
+        except GitError as exc:
+            self._error = exc
+
+    def introductions(self, wanted: set[str]) -> dict[str, Introduction]:
+        """As :func:`introductions`, from the log read in the background."""
+        if not wanted:
+            return {}
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return _parse_introductions(self._output or b"", wanted)
+
+
+def _parse_introductions(output: bytes, wanted: set[str]) -> dict[str, Introduction]:
     found: dict[str, Introduction] = {}
     commit = author = date = ""
     for line in output.split(b"\n"):

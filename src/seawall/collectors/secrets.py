@@ -292,6 +292,8 @@ class _Run:
         self.rows: dict[str, list[list[object]]] = {}
         self.fresh: set[str] = set()  # keys scanned in this run (the rest came from the cache)
         self.blobs_total = self.blobs_scanned = self.blobs_cached = self.bytes_scanned = 0
+        # Started next to a long history scan, so attribution does not wait for it.
+        self.introduction_log: git.IntroductionLog | None = None
 
     @property
     def detector(self) -> SecretDetector:
@@ -351,6 +353,10 @@ class _Run:
             chunks = _chunks_by_bytes(items, sizes, self.options.jobs * 4)
             with self._pool() as pool:
                 futures = [pool.submit(_scan_history_chunk, self.root, c) for c in chunks]
+                # After the first submit has forked the workers: no fork with this
+                # reader thread running.
+                if self.introduction_log is None:
+                    self.introduction_log = git.IntroductionLog(self.root)
                 for future in futures:
                     self._take(future.result())
         else:
@@ -551,7 +557,8 @@ def _introductions(run: _Run, wanted: set[str]) -> dict[str, git.Introduction]:
     found = {keys[key]: git.Introduction(*row) for key, row in cached.items()}
     missing = wanted - set(found)
     if missing:
-        fresh = git.introductions(run.root, missing)
+        log = run.introduction_log
+        fresh = log.introductions(missing) if log else git.introductions(run.root, missing)
         found.update(fresh)
         run.cache.put_many(
             {f"intro:{oid}": [i.commit, i.author, i.date, i.path] for oid, i in fresh.items()}
