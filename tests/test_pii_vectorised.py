@@ -120,3 +120,34 @@ def _possible(value: str, region: str | None) -> bool:
         return bool(phonenumbers.is_possible_number(phonenumbers.parse(value, region)))
     except phonenumbers.NumberParseException:
         return False
+
+
+def test_ip_verdicts_match_ipaddress_on_valid_and_mangled_addresses() -> None:
+    # valid_ip parses IPv6 with inet_pton; ipaddress's parser is the reference.
+    def reference(value: str) -> bool:
+        try:
+            address = ipaddress.ip_address(value.strip("[]"))
+        except ValueError:
+            return False
+        ranges = pii.NOT_PUBLIC_V4 if address.version == 4 else pii.NOT_PUBLIC_V6
+        return not any(first <= int(address) <= last for first, last in ranges)
+
+    rng = random.Random(3)
+    alphabet = "0123456789abcdefABCDEF:.%[]x "
+    values = []
+    for _ in range(20_000):
+        if rng.random() < 0.6:
+            value = str(ipaddress.IPv6Address(rng.getrandbits(128)))
+            if rng.random() < 0.3:
+                at = rng.randrange(len(value))
+                value = value[:at] + rng.choice(alphabet) + value[at + 1 :]
+            if rng.random() < 0.1:
+                value += "%" + rng.choice(["eth0", "", "1", "a/b", "%"])
+            if rng.random() < 0.2:
+                value = str(ipaddress.IPv4Address(rng.getrandbits(32)))
+        else:
+            value = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 20)))
+        values.append(value)
+    values += ["fe80::1%eth0", "2a03:2880::1%1", "::ffff:8.8.8.8", "[2a00:1450::1]", "1::2::3"]
+    assert [pii.valid_ip(v) for v in values] == [reference(v) for v in values]
+    assert sum(map(reference, values)) > 2_000  # public addresses were among them

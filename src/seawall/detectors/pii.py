@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -266,13 +267,33 @@ NOT_PUBLIC_V6 = _ranges((
 
 def valid_ip(value: str) -> bool:
     """A public-looking IPv4/IPv6 address (loopback, private and documentation ranges are not PII)."""
+    text = value.strip("[]")
+    if ":" in text:
+        number = _ipv6_number(text)
+        return number is not None and not any(
+            first <= number <= last for first, last in NOT_PUBLIC_V6
+        )
     try:
-        address = ipaddress.ip_address(value.strip("[]"))
+        address = ipaddress.IPv4Address(text)
     except ValueError:
         return False
     number = int(address)
-    ranges = NOT_PUBLIC_V4 if address.version == 4 else NOT_PUBLIC_V6
-    return not any(first <= number <= last for first, last in ranges)
+    return not any(first <= number <= last for first, last in NOT_PUBLIC_V4)
+
+
+def _ipv6_number(text: str) -> int | None:
+    """The address as an integer, or None: the forms ``ipaddress.IPv6Address`` accepts.
+
+    The C parser (inet_pton) is some twenty times faster than ipaddress's; a
+    zone index (``fe80::1%eth0``, which ipaddress allows) is set aside first.
+    """
+    address, percent, zone = text.partition("%")
+    if percent and (not zone or "%" in zone or "/" in zone):
+        return None
+    try:
+        return int.from_bytes(socket.inet_pton(socket.AF_INET6, address), "big")
+    except (OSError, ValueError):  # ValueError: an embedded NUL
+        return None
 
 
 _NAME_WORDS = frozenset(
