@@ -72,9 +72,42 @@ def _ipv4_like(rng: random.Random) -> str:
     return str(ipaddress.IPv4Address(rng.getrandbits(32)))
 
 
+def _phone_like(rng: random.Random) -> str:
+    def digits(count: int) -> str:
+        return "".join(rng.choice(string.digits) for _ in range(count))
+
+    shapes = [
+        lambda: f"+1 {digits(3)} {digits(3)} {digits(4)}",
+        lambda: f"({digits(3)}) {digits(3)}-{digits(4)}",
+        lambda: f"+44 {digits(2)} {digits(4)} {digits(4)}",
+        lambda: f"0{digits(4)} {digits(6)}",
+        lambda: f"+49 {digits(2)} {digits(rng.randint(5, 9))}",
+        lambda: f"+33 {digits(1)} {digits(2)} {digits(2)} {digits(2)} {digits(2)}",
+        lambda: f"+91 {digits(5)} {digits(5)}",
+        lambda: f"+55 {digits(2)} {digits(5)}-{digits(4)}",
+        lambda: f"{digits(3)}.{digits(3)}.{digits(4)}",
+        lambda: f"1{digits(10)}",
+        lambda: f"011 {digits(2)} {digits(8)}",
+        lambda: f"00{digits(2)} {digits(9)}",
+        lambda: f"+{rng.randint(1, 999)} {digits(rng.randint(4, 12))}",
+        lambda: f"+{digits(rng.randint(6, 16))}",
+        lambda: f"{digits(rng.randint(6, 16))}",
+        lambda: f"+0{digits(9)}",
+        lambda: f"+1 ({digits(3)}) {digits(3)}-{digits(4)}",
+        lambda: f"({digits(2)}) {digits(4)}/{digits(4)}",
+    ]
+    return rng.choice(shapes)()
+
+
 @pytest.mark.parametrize(
     ("detector_type", "make"),
-    [("card", _card_like), ("ssn", _ssn_like), ("iban", _iban_like), ("ip-address", _ipv4_like)],
+    [
+        ("card", _card_like),
+        ("ssn", _ssn_like),
+        ("iban", _iban_like),
+        ("ip-address", _ipv4_like),
+        ("phone", _phone_like),
+    ],
 )
 def test_array_verdicts_match_the_per_value_validators(detector_type: str, make: object) -> None:
     rng = random.Random(11)

@@ -13,6 +13,8 @@ batch instead of a Python call per cell.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -175,6 +177,147 @@ def ipv4s(values: Any) -> Verdicts:
     return well_formed & ~inside, np.zeros(len(address), dtype=np.bool_)
 
 
+def phones(values: Any) -> Verdicts:
+    """``valid_phone`` per cell: what the shape cache decides, decided for all cells at once.
+
+    A number of a shape phonenumbers reads without stripping anything but
+    separators gets the verdict of that shape (see ``pii._by_shape``). The
+    conditions for that (the calling code; no national prefix, international
+    prefix or country code at the front of the digits) are regex tests on the
+    digit strings, run here over the whole array, and each distinct shape is
+    parsed once. A cell those conditions leave open (a national prefix to
+    strip, say) goes through ``valid_phone`` itself, so every verdict is
+    ``valid_phone``'s.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from seawall.detectors import pii
+
+    count = len(values)
+    digits = pc.replace_substring_regex(values, r"[^0-9]", "")
+    digit_count = _lengths(digits)
+    shapes = pc.replace_substring_regex(values, r"[0-9]", "d")
+    verdict = np.zeros(count, dtype=np.bool_)
+    # Cells still undecided after the array pass; too few or too many digits: False.
+    open_ = (digit_count >= 7) & (digit_count <= 15)
+    plus = _flags(pc.starts_with(values, "+"))
+    international = open_ & plus & _flags(_fullmatch(values, pii._PLAIN_INTERNATIONAL.pattern))
+    national = open_ & ~plus & _flags(_fullmatch(values, pii._PLAIN_NATIONAL.pattern))
+    shaped = _ShapeVerdicts(values, digits, shapes)
+
+    # "+CC ...": the calling code is the first of 1-3 digits that names one.
+    unclaimed = international.copy()
+    for size in (1, 2, 3):
+        if not unclaimed.any():
+            break
+        prefix = pc.utf8_slice_codeunits(digits, 0, size)
+        present = pc.unique(prefix.filter(pa.array(unclaimed))).to_pylist()
+        for code in sorted(int(p) for p in present if int(p) in _calling_codes()):
+            cells = unclaimed & _flags(pc.equal(prefix, str(code)))
+            unclaimed &= ~cells
+            dialling = pii._dialling(None, code)
+            if dialling is None:
+                continue  # valid_phone decides
+            after = pc.utf8_slice_codeunits(digits, size)
+            quick = cells & ~_prefixed(after, dialling.national_prefix)
+            verdict |= shaped.decide(quick, None, code, after)
+            open_ &= ~quick
+    # National formats: True if one region's verdict is, False if every region's
+    # verdict came from its shape and none is.
+    every_region_shaped = national.copy()
+    for region in pii._NATIONAL_REGIONS:
+        dialling = pii._dialling(region, 0)
+        if dialling is None:
+            every_region_shaped[:] = False
+            continue
+        quick = (
+            national
+            & ~_prefixed(digits, dialling.national_prefix)
+            & ~_flags(pc.starts_with(digits, dialling.country_code))
+            & ~_prefixed(digits, dialling.international_prefix)
+        )
+        every_region_shaped &= quick
+        found = shaped.decide(quick & ~verdict, region, 0, digits)
+        verdict |= found
+        open_ &= ~found
+    open_ &= ~every_region_shaped
+    for index in np.flatnonzero(open_):
+        verdict[index] = shaped.valid_phone(int(index))
+    return verdict, np.zeros(count, dtype=np.bool_)
+
+
+class _ShapeVerdicts:
+    """Per (region, calling code, shape), the verdict of one full parse, mapped onto cells."""
+
+    def __init__(self, values: Any, digits: Any, shapes: Any) -> None:
+        self._values, self._digits, self._shapes = values, digits, shapes
+        self._by_value: dict[str, bool] = {}
+
+    def decide(
+        self, cells: npt.NDArray[np.bool_], region: str | None, code: int, after: Any
+    ) -> npt.NDArray[np.bool_]:
+        """True where the cells' shapes are possible numbers in ``region`` / for ``code``."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from seawall.detectors import pii
+
+        found = np.zeros(len(cells), dtype=np.bool_)
+        rows = np.flatnonzero(cells)
+        if not len(rows):
+            return found
+        taken = pa.array(rows)
+        shapes = self._shapes.take(taken)
+        unique = pc.unique(shapes)
+        first = pc.index_in(unique, value_set=shapes).to_numpy(zero_copy_only=False)
+        verdicts = []
+        for position in first:
+            row = int(rows[position])
+            shaped = pii._by_shape(self._values[row].as_py(), region, code, after[row].as_py())
+            verdicts.append(bool(shaped))  # None cannot happen: the conditions held
+        where = pc.index_in(shapes, value_set=unique).to_numpy(zero_copy_only=False)
+        found[rows] = np.asarray(verdicts, dtype=np.bool_)[where]
+        return found
+
+    def valid_phone(self, row: int) -> bool:
+        from seawall.detectors import pii
+
+        value = self._values[row].as_py()
+        verdict = self._by_value.get(value)
+        if verdict is None:
+            verdict = self._by_value[value] = pii.valid_phone(value)
+        return verdict
+
+
+@functools.cache
+def _calling_codes() -> frozenset[int]:
+    import phonenumbers
+
+    return frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+
+
+def _flags(array: Any) -> npt.NDArray[np.bool_]:
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=np.bool_)
+
+
+def _fullmatch(values: Any, pattern: str) -> Any:
+    import pyarrow.compute as pc
+
+    return pc.match_substring_regex(values, f"^(?:{pattern})$")
+
+
+def _prefixed(strings: Any, prefix: re.Pattern[str] | None) -> npt.NDArray[np.bool_]:
+    """Where ``prefix.match`` finds the pattern at the front of the string (False: no prefix)."""
+    import pyarrow.compute as pc
+
+    if prefix is None:
+        return np.zeros(len(strings), dtype=np.bool_)
+    return _flags(pc.match_substring_regex(strings, f"^(?:{prefix.pattern})"))
+
+
 # detector type -> (whole-cell pattern, the array validator); the pattern is
 # anchored by the caller and is narrower than the detector's candidate where
 # only part of what it accepts can be decided here (IPv4 of the IP detector).
@@ -184,4 +327,5 @@ VECTOR_VALIDATORS: dict[str, tuple[str | None, Callable[[Any], Verdicts]]] = {
     "ssn": (None, ssns),
     "iban": (None, ibans),
     "ip-address": (r"(?:\d{1,3}\.){3}\d{1,3}", ipv4s),
+    "phone": (None, phones),
 }
