@@ -41,6 +41,15 @@ def test_gitignore_line_git_rejects_is_dropped_not_fatal(tmp_path: Path) -> None
     assert {f.path for f in walk_tree(str(tmp_path)).files} == {".gitignore", "b.txt"}
 
 
+def test_gitignore_applies_to_file_names_that_are_not_utf8(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("*.log\n")
+    for name in (b"\xffkept.txt", b"\xffdropped.log"):
+        with open(bytes(tmp_path) + b"/" + name, "w") as handle:
+            handle.write("x")
+    paths = {f.path for f in walk_tree(str(tmp_path)).files}
+    assert paths == {".gitignore", b"\xffkept.txt".decode("utf-8", "surrogateescape")}
+
+
 def test_exclude_and_git_dir_pruned(tmp_path: Path) -> None:
     write_tree(
         tmp_path,

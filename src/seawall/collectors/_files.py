@@ -262,14 +262,17 @@ class _MatchSet:
                 self._re2_set.Compile()
                 return
             except self._re2_error:  # e.g. the set outgrew RE2's memory budget
-                self._re2_set = None
+                pass
         self._re2_set = None
-        self._fallback = [re.compile(source) for source in self._sources]
 
     def match(self, text: str) -> list[int]:
         if self._re2_set is not None:
-            return list(self._re2_set.Match(text) or ())
-        assert self._fallback is not None
+            try:
+                return list(self._re2_set.Match(text) or ())
+            except UnicodeEncodeError:  # a file name that is not UTF-8 (surrogate escapes)
+                pass
+        if self._fallback is None:
+            self._fallback = [re.compile(source) for source in self._sources]
         return [i for i, regex in enumerate(self._fallback) if regex.match(text)]
 
 
