@@ -95,6 +95,12 @@ def _phone_like(rng: random.Random) -> str:
         lambda: f"+0{digits(9)}",
         lambda: f"+1 ({digits(3)}) {digits(3)}-{digits(4)}",
         lambda: f"({digits(2)}) {digits(4)}/{digits(4)}",
+        # Trunk "0" numbers of GB, DE, FR and IN, whose verdict turns on more than the shape.
+        lambda: f"0{digits(rng.randint(1, 4))} {digits(rng.randint(3, 9))}",
+        lambda: f"0{digits(1)} {digits(2)} {digits(2)} {digits(2)} {digits(2)}",
+        lambda: f"0{rng.choice('1234789')}{digits(rng.randint(6, 11))}",
+        lambda: f"(0{digits(3)}) {digits(rng.randint(4, 8))}",
+        lambda: f"180020 {digits(rng.randint(4, 8))}",
     ]
     return rng.choice(shapes)()
 
@@ -184,3 +190,35 @@ def test_ip_verdicts_match_ipaddress_on_valid_and_mangled_addresses() -> None:
     values += ["fe80::1%eth0", "2a03:2880::1%1", "::ffff:8.8.8.8", "[2a00:1450::1]", "1::2::3"]
     assert [pii.valid_ip(v) for v in values] == [reference(v) for v in values]
     assert sum(map(reference, values)) > 2_000  # public addresses were among them
+
+
+def test_trunk_zero_verdict_turns_only_on_shape_and_the_national_pattern() -> None:
+    # phones() parses one number per (shape, pattern matches with the "0", without it)
+    # in each region with a plain "0" trunk prefix; every other number with that key
+    # must get the same verdict from phonenumbers.
+    import re
+
+    from seawall.detectors._vectorised import _zero_prefix_pattern
+
+    rng = random.Random(8)
+    regions = [r for r in ("US", "GB", "DE", "FR", "IN", "BR") if _zero_prefix_pattern(r)]
+    assert set(regions) == {"GB", "DE", "FR", "IN"}
+    shapes = ["0{} {}", "0{}{}", "(0{}) {}", "0{}-{}"]
+    seen: set[bool] = set()
+    for region in regions:
+        pattern = re.compile(_zero_prefix_pattern(region) or "")
+        verdicts: dict[tuple[str, bool, bool], set[bool]] = {}
+        for _ in range(4000):
+            head = "".join(rng.choice(string.digits) for _ in range(rng.randint(1, 4)))
+            tail = "".join(rng.choice(string.digits) for _ in range(rng.randint(3, 10)))
+            value = rng.choice(shapes).format(head, tail)
+            digits = re.sub(r"\D", "", value)
+            if digits.startswith("00"):
+                continue  # an international prefix: valid_phone decides those
+            shape = re.sub(r"\d", "d", value)
+            key = (shape, bool(pattern.fullmatch(digits)), bool(pattern.fullmatch(digits[1:])))
+            verdict = pii._parsed_possible(value, (region,))
+            verdicts.setdefault(key, set()).add(verdict)
+        assert all(len(v) == 1 for v in verdicts.values()), region
+        seen |= {v for found in verdicts.values() for v in found}
+    assert seen == {True, False}  # possible and impossible numbers were both among them

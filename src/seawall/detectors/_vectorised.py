@@ -72,7 +72,7 @@ def cards(values: Any) -> Verdicts:
     """``valid_card`` per cell: 12-19 digits, 3+ distinct digits, brand range and length, Luhn."""
     import pyarrow.compute as pc
 
-    digits = pc.replace_substring_regex(values, r"[ \-+]", "")
+    digits = _without(values, b" -+")
     length = _lengths(digits)
     test = _in(digits, TEST_CARDS)
     usable = (length >= 12) & (length <= 19)
@@ -119,7 +119,7 @@ def ssns(values: Any) -> Verdicts:
     """``valid_ssn`` per cell: no 000, 666 or 9xx area, no 00 group, no 0000 serial."""
     import pyarrow.compute as pc
 
-    digits = pc.replace_substring_regex(values, r"-", "")
+    digits = _without(values, b"-")
     nine = _lengths(digits) == 9
     number = _numbers(pc.if_else(pc.equal(pc.utf8_length(digits), 9), digits, "0"))
     area, group, serial = number // 1_000_000, (number // 10_000) % 100, number % 10_000
@@ -136,7 +136,7 @@ def ibans(values: Any) -> Verdicts:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    iban = pc.utf8_upper(pc.replace_substring_regex(values, r"\s", ""))
+    iban = pc.utf8_upper(_without(values, b" \t\n\f\r"))  # RE2's \s
     length = _lengths(iban)
     countries = sorted(IBAN_LENGTHS)
     index = pc.index_in(pc.utf8_slice_codeunits(iban, 0, 2), value_set=pa.array(countries))
@@ -195,9 +195,8 @@ def phones(values: Any) -> Verdicts:
     from seawall.detectors import pii
 
     count = len(values)
-    digits = pc.replace_substring_regex(values, r"[^0-9]", "")
+    digits, shapes = _digits_and_shapes(values)
     digit_count = _lengths(digits)
-    shapes = pc.replace_substring_regex(values, r"[0-9]", "d")
     verdict = np.zeros(count, dtype=np.bool_)
     # Cells still undecided after the array pass; too few or too many digits: False.
     open_ = (digit_count >= 7) & (digit_count <= 15)
@@ -221,24 +220,42 @@ def phones(values: Any) -> Verdicts:
                 continue  # valid_phone decides
             after = pc.utf8_slice_codeunits(digits, size)
             quick = cells & ~_prefixed(after, dialling.national_prefix)
-            verdict |= shaped.decide(quick, None, code, after)
+            verdict |= shaped.decide(quick, shapes, _by_shape(values, None, code, after))
             open_ &= ~quick
     # National formats: True if one region's verdict is, False if every region's
-    # verdict came from its shape and none is.
+    # verdict came from a shape and none is.
     every_region_shaped = national.copy()
     for region in pii._NATIONAL_REGIONS:
         dialling = pii._dialling(region, 0)
         if dialling is None:
             every_region_shaped[:] = False
             continue
-        quick = (
-            national
-            & ~_prefixed(digits, dialling.national_prefix)
-            & ~_flags(pc.starts_with(digits, dialling.country_code))
-            & ~_prefixed(digits, dialling.international_prefix)
+        elsewhere = _flags(pc.starts_with(digits, dialling.country_code)) | _prefixed(
+            digits, dialling.international_prefix
         )
-        every_region_shaped &= quick
-        found = shaped.decide(quick & ~verdict, region, 0, digits)
+        quick = national & ~_prefixed(digits, dialling.national_prefix) & ~elsewhere
+        decided = quick.copy()
+        found = shaped.decide(quick & ~verdict, shapes, _by_shape(values, region, 0, digits))
+        national_number = _zero_prefix_pattern(region)
+        if national_number is not None:
+            # A trunk "0" in front: whether phonenumbers strips it depends on the
+            # region's national-number pattern matching the digits with and without
+            # it, so those two answers join the shape in the key. (In today's
+            # metadata no pattern of these regions starts with 0, so the "0" is
+            # always stripped; the key stays right if that changes.)
+            zero = national & ~quick & ~elsewhere & _flags(pc.starts_with(digits, "0"))
+            if zero.any():
+                keys = pc.binary_join_element_wise(
+                    shapes,
+                    _verdict_text(_flags(_fullmatch(digits, national_number))),
+                    _verdict_text(
+                        _flags(_fullmatch(pc.utf8_slice_codeunits(digits, 1), national_number))
+                    ),
+                    "|",
+                )
+                found |= shaped.decide(zero & ~verdict, keys, _parsed(values, region))
+                decided |= zero
+        every_region_shaped &= decided
         verdict |= found
         open_ &= ~found
     open_ &= ~every_region_shaped
@@ -247,37 +264,135 @@ def phones(values: Any) -> Verdicts:
     return verdict, np.zeros(count, dtype=np.bool_)
 
 
+_DIGIT_TO_D = np.arange(256, dtype=np.uint8)
+_DIGIT_TO_D[ord("0") : ord("9") + 1] = ord("d")
+_IS_DIGIT = np.zeros(256, dtype=np.bool_)
+_IS_DIGIT[ord("0") : ord("9") + 1] = True
+
+
+def _digits_and_shapes(values: Any) -> tuple[Any, Any]:
+    """Each string's digits alone, and the string with every digit written "d"."""
+    import pyarrow as pa
+
+    count, offsets, data, validity = _string_buffers(values)
+    shapes = pa.StringArray.from_buffers(
+        count, pa.py_buffer(offsets), pa.py_buffer(_DIGIT_TO_D[data]), validity
+    )
+    return _kept(count, offsets, data, validity, _IS_DIGIT[data]), shapes
+
+
+def _without(values: Any, characters: bytes) -> Any:
+    """Each string with the given ASCII characters removed (what a regex replace with
+    "" does, on the Arrow buffers with numpy instead of visiting each match in RE2)."""
+    count, offsets, data, validity = _string_buffers(values)
+    dropped = np.zeros(256, dtype=np.bool_)
+    dropped[list(characters)] = True
+    return _kept(count, offsets, data, validity, ~dropped[data])
+
+
+def _string_buffers(values: Any) -> tuple[int, npt.NDArray[np.int32], npt.NDArray[np.uint8], Any]:
+    """(length, offsets from 0, UTF-8 bytes, validity buffer) of a string array."""
+    import pyarrow as pa
+
+    strings = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    strings = pa.concat_arrays([strings])  # offset 0 and buffers of its own
+    count = len(strings)
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)[: count + 1]
+    data_buffer = strings.buffers()[2]
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8)[: offsets[-1]]
+        if data_buffer is not None
+        else np.zeros(0, dtype=np.uint8)
+    )
+    return count, offsets, data, strings.buffers()[0]
+
+
+def _kept(
+    count: int,
+    offsets: npt.NDArray[np.int32],
+    data: npt.NDArray[np.uint8],
+    validity: Any,
+    keep: npt.NDArray[np.bool_],
+) -> Any:
+    """The strings with only the bytes ``keep`` marks."""
+    import pyarrow as pa
+
+    kept = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
+    return pa.StringArray.from_buffers(
+        count, pa.py_buffer(kept[offsets].astype(np.int32)), pa.py_buffer(data[keep]), validity
+    )
+
+
+def _by_shape(values: Any, region: str | None, code: int, after: Any) -> Callable[[int], bool]:
+    """A row's verdict from ``pii._by_shape`` (the caller has checked it applies)."""
+    from seawall.detectors import pii
+
+    def judge(row: int) -> bool:
+        return bool(pii._by_shape(values[row].as_py(), region, code, after[row].as_py()))
+
+    return judge
+
+
+def _parsed(values: Any, region: str) -> Callable[[int], bool]:
+    """A row's verdict from a full parse in ``region``."""
+    from seawall.detectors import pii
+
+    return lambda row: pii._parsed_possible(values[row].as_py(), (region,))
+
+
+def _verdict_text(flags: npt.NDArray[np.bool_]) -> Any:
+    import pyarrow as pa
+
+    return pa.array(np.where(flags, "y", "n"))
+
+
+@functools.cache
+def _zero_prefix_pattern(region: str) -> str | None:
+    """The region's national-number pattern, when its trunk prefix is a plain "0".
+
+    That is: phonenumbers strips exactly one "0" whatever digit follows, with
+    no carrier code and no transformation (GB, DE, FR and IN; not US, whose
+    prefix "1" is also its calling code, nor BR's carrier-code prefixes).
+    """
+    import phonenumbers
+
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.general_desc is None:
+        return None
+    prefix = metadata.national_prefix_for_parsing
+    if not prefix or metadata.national_prefix_transform_rule or re.compile(prefix).groups:
+        return None
+    for digit in "0123456789":
+        found = re.match(prefix, "0" + digit)
+        if found is None or found.end() != 1:
+            return None
+    pattern: str | None = metadata.general_desc.national_number_pattern
+    return pattern
+
+
 class _ShapeVerdicts:
-    """Per (region, calling code, shape), the verdict of one full parse, mapped onto cells."""
+    """Verdicts per distinct key (a shape, plus what else decides it), mapped onto cells."""
 
     def __init__(self, values: Any, digits: Any, shapes: Any) -> None:
         self._values, self._digits, self._shapes = values, digits, shapes
         self._by_value: dict[str, bool] = {}
 
     def decide(
-        self, cells: npt.NDArray[np.bool_], region: str | None, code: int, after: Any
+        self, cells: npt.NDArray[np.bool_], keys: Any, judge: Callable[[int], bool]
     ) -> npt.NDArray[np.bool_]:
-        """True where the cells' shapes are possible numbers in ``region`` / for ``code``."""
+        """``judge`` of one row per distinct key among ``cells``, spread to all of them."""
         import pyarrow as pa
         import pyarrow.compute as pc
-
-        from seawall.detectors import pii
 
         found = np.zeros(len(cells), dtype=np.bool_)
         rows = np.flatnonzero(cells)
         if not len(rows):
             return found
-        taken = pa.array(rows)
-        shapes = self._shapes.take(taken)
-        unique = pc.unique(shapes)
-        first = pc.index_in(unique, value_set=shapes).to_numpy(zero_copy_only=False)
-        verdicts = []
-        for position in first:
-            row = int(rows[position])
-            shaped = pii._by_shape(self._values[row].as_py(), region, code, after[row].as_py())
-            verdicts.append(bool(shaped))  # None cannot happen: the conditions held
-        where = pc.index_in(shapes, value_set=unique).to_numpy(zero_copy_only=False)
-        found[rows] = np.asarray(verdicts, dtype=np.bool_)[where]
+        taken = keys.take(pa.array(rows))
+        unique = pc.unique(taken)
+        first = pc.index_in(unique, value_set=taken).to_numpy(zero_copy_only=False)
+        verdicts = np.asarray([judge(int(rows[at])) for at in first], dtype=np.bool_)
+        found[rows] = verdicts[pc.index_in(taken, value_set=unique).to_numpy(zero_copy_only=False)]
         return found
 
     def valid_phone(self, row: int) -> bool:
