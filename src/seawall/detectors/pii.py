@@ -13,6 +13,7 @@ never in ``order_id``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import ipaddress
 import re
@@ -265,14 +266,31 @@ NOT_PUBLIC_V6 = _ranges((
 ))  # fmt: skip
 
 
+def _merged(ranges: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    merged: list[tuple[int, int]] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return tuple(merged)
+
+
+# IPv6 is checked per value (128-bit integers): the ranges merged and bisected.
+_NOT_PUBLIC_V6_MERGED = _merged(NOT_PUBLIC_V6)
+_NOT_PUBLIC_V6_STARTS = [first for first, _ in _NOT_PUBLIC_V6_MERGED]
+
+
 def valid_ip(value: str) -> bool:
     """A public-looking IPv4/IPv6 address (loopback, private and documentation ranges are not PII)."""
     text = value.strip("[]")
     if ":" in text:
         number = _ipv6_number(text)
-        return number is not None and not any(
-            first <= number <= last for first, last in NOT_PUBLIC_V6
-        )
+        if number is None:
+            return False
+        # The last merged range starting at or before the address: inside it, or none.
+        at = bisect.bisect_right(_NOT_PUBLIC_V6_STARTS, number) - 1
+        return at < 0 or number > _NOT_PUBLIC_V6_MERGED[at][1]
     try:
         address = ipaddress.IPv4Address(text)
     except ValueError:
