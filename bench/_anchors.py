@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -85,3 +86,22 @@ def measure(command: list[str], output: Path | None = None) -> tuple[float, floa
             )
         user, system, peak = timing.read().split()[-3:]
     return float(user) + float(system), int(peak) / 1024
+
+
+def round_robin(
+    commands: dict[str, tuple[list[str], Path | None]], rounds: int
+) -> dict[str, tuple[float, float]]:
+    """Per tool, (median CPU seconds, peak RSS MiB) over ``rounds`` rounds.
+
+    Each round runs every command once, so a change of the VM's speed (a third,
+    from one minute to the next) lands on every tool alike and the ratios hold.
+    A command's second element, when given, receives its standard output.
+    """
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, (command, output) in commands.items():
+            samples[name].append(measure(command, output))
+    return {
+        name: (statistics.median(cpu for cpu, _ in runs), max(peak for _, peak in runs))
+        for name, runs in samples.items()
+    }

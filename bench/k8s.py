@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import statistics
 import subprocess
 import tempfile
 from collections import Counter
 from pathlib import Path
 
-from _anchors import corpora, installed_seawall, measure
+from _anchors import corpora, installed_seawall, round_robin
 from _report import write_section
 
 from seawall.checks import all_checks
@@ -137,13 +136,14 @@ def main() -> None:
                     "--skip-download",
                 ],
             }
-            samples: dict[str, list[float]] = {tool: [] for tool in TOOLS}
-            # Round-robin, so a change of the VM's speed mid-run touches every tool alike.
-            for _ in range(ROUNDS):
-                for tool in TOOLS:
-                    stdout = outputs[tool] if tool == "Checkov" else None
-                    samples[tool].append(measure(commands[tool], stdout)[0])
-            cpu = {tool: statistics.median(values) for tool, values in samples.items()}
+            measured = round_robin(
+                {
+                    tool: (commands[tool], outputs[tool] if tool == "Checkov" else None)
+                    for tool in TOOLS
+                },
+                ROUNDS,
+            )
+            cpu = {tool: seconds for tool, (seconds, _) in measured.items()}
             found: dict[str, Counter[str]] = {}
             for tool in TOOLS[:2]:
                 report = json.loads(outputs[tool].read_text())

@@ -1,4 +1,4 @@
-"""PII validators over whole Arrow columns: cards, SSNs, IBANs and IPv4 addresses.
+"""PII validators over whole Arrow columns: cards, SSNs, IBANs, IPv4 addresses, phones.
 
 The column scan sends a cell here when the *whole* cell is one candidate
 (a card-number column, an IBAN column); free text still goes through the
