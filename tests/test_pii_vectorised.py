@@ -222,3 +222,23 @@ def test_trunk_zero_verdict_turns_only_on_shape_and_the_national_pattern() -> No
         assert all(len(v) == 1 for v in verdicts.values()), region
         seen |= {v for found in verdicts.values() for v in found}
     assert seen == {True, False}  # possible and impossible numbers were both among them
+
+
+@pytest.mark.parametrize("layout", ["plain", "sliced", "chunked", "large"])
+def test_buffer_helpers_match_regex_replace_on_every_array_layout(layout: str) -> None:
+    import pyarrow.compute as pc
+
+    from seawall.detectors._vectorised import _digits_and_shapes, _without
+
+    values = ["+1 (415) 555-0123", None, "", "GB82 WEST-1234", "٣12 x", "0\t1\n2"] * 50
+    array: object = {
+        "plain": pa.array(values),
+        "sliced": pa.array(["skip", *values]).slice(1),
+        "chunked": pa.chunked_array([pa.array(values[:7]), pa.array(values[7:])]),
+        "large": pa.array(values, pa.large_string()),
+    }[layout]
+    digits, shapes = _digits_and_shapes(array)
+    assert digits.to_pylist() == pc.replace_substring_regex(array, r"[^0-9]", "").to_pylist()
+    assert shapes.to_pylist() == pc.replace_substring_regex(array, r"[0-9]", "d").to_pylist()
+    dropped = _without(array, b" \t\n\f\r-")
+    assert dropped.to_pylist() == pc.replace_substring_regex(array, r"[\s\-]", "").to_pylist()

@@ -295,6 +295,8 @@ def _string_buffers(values: Any) -> tuple[int, npt.NDArray[np.int32], npt.NDArra
     import pyarrow as pa
 
     strings = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if not pa.types.is_string(strings.type):  # large_string: 64-bit offsets
+        strings = strings.cast(pa.string())
     strings = pa.concat_arrays([strings])  # offset 0 and buffers of its own
     count = len(strings)
     offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)[: count + 1]
