@@ -296,3 +296,16 @@ def test_worker_pool_scan_matches_the_inline_scan(
     assert len(inline) == 4 and {author for _, _, author in inline} == {
         "Author 0", "Author 3", "Author 6", "Author 9"
     }  # fmt: skip
+
+
+def test_unreadable_history_still_reports_the_working_tree(repo: GitRepo) -> None:
+    secret = token()
+    repo.commit({"README.md": "hello\n"}, "init")
+    (repo.root / "deploy.env").write_text(f"GITHUB_TOKEN={secret}\n")  # not committed
+    # A ref pointing at an object that does not exist: git rev-list fails.
+    (repo.root / ".git" / "refs" / "heads" / "broken").write_text("1" * 40 + "\n")
+    code, report = secrets_json(repo.root, "--history")
+    assert code == 1
+    assert [f["path"] for f in report["findings"]] == ["deploy.env"]
+    assert any("Git history could not be read" in e["message"] for e in report["errors"])
+    assert secret not in json.dumps(report)

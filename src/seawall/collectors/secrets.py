@@ -637,12 +637,20 @@ def collect(context: CollectContext) -> Collected:
                 )
             occurrences = _staged(run)
         else:
-            occurrences = _occurrences(run, run.working_tree(), "working-tree")
             want_history = options.history if options.history is not None else is_repo
             if want_history and not is_repo:
                 run.notes.append("history not scanned: the path is not the top of a Git repository")
-            elif want_history:
-                occurrences += _occurrences(run, run.history(), "history")
+            # History first: the working tree's files are mostly blobs of HEAD, so they
+            # are scanned in the history's worker pool, and the tree pass finds them done.
+            history = None
+            if want_history and is_repo:
+                try:
+                    history = run.history()
+                except git.GitError as exc:  # the working tree is still scanned
+                    run.issues.append(CollectorIssue(None, f"Git history could not be read: {exc}"))
+            occurrences = _occurrences(run, run.working_tree(), "working-tree")
+            if history is not None:
+                occurrences += _occurrences(run, history, "history")
                 history_scanned = True
                 occurrences = _attribute(run, occurrences)
     except git.GitError as exc:
