@@ -7,7 +7,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -89,19 +89,23 @@ def measure(command: list[str], output: Path | None = None) -> tuple[float, floa
 
 
 def round_robin(
-    commands: dict[str, tuple[list[str], Path | None]], rounds: int
+    commands: dict[str, tuple[list[str], Path | None]],
+    rounds: int,
+    run: Callable[[list[str], Path | None], tuple[float, float]] = measure,
 ) -> dict[str, tuple[float, float]]:
-    """Per tool, (median CPU seconds, peak RSS MiB) over ``rounds`` rounds.
+    """Per tool, the median of ``run``'s first figure and the largest of its second.
 
-    Each round runs every command once, so a change of the VM's speed (a third,
-    from one minute to the next) lands on every tool alike and the ratios hold.
-    A command's second element, when given, receives its standard output.
+    ``run`` is :func:`measure` (CPU seconds, peak RSS MiB) unless the caller
+    times something else. Each round runs every command once, so a change of
+    the VM's speed (a third, from one minute to the next) lands on every tool
+    alike and the ratios hold. A command's second element, when given,
+    receives its standard output.
     """
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(rounds):
         for name, (command, output) in commands.items():
-            samples[name].append(measure(command, output))
+            samples[name].append(run(command, output))
     return {
-        name: (statistics.median(cpu for cpu, _ in runs), max(peak for _, peak in runs))
+        name: (statistics.median(first for first, _ in runs), max(second for _, second in runs))
         for name, runs in samples.items()
     }

@@ -29,7 +29,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from _anchors import installed_seawall
+from _anchors import installed_seawall, round_robin
 from _report import write_section
 
 HERE = Path(__file__).resolve().parent
@@ -100,25 +100,21 @@ def history_section(repo: Path, work: Path) -> list[str]:
     gl_report = work / "gitleaks.json"
     # The cold scans, round-robin: a change of the VM's speed mid-run touches every
     # tool alike, so the ratios hold even when the absolute times move.
-    cold_commands = {"Seawall, cold (no cache)": [*seawall, "--no-cache"]}
+    cold_commands: dict[str, tuple[list[str], Path | None]] = {
+        "Seawall, cold (no cache)": ([*seawall, "--no-cache"], None)
+    }
     if gitleaks:
-        cold_commands["gitleaks 8.30 `git`"] = [
+        cold_commands["gitleaks 8.30 `git`"] = ([
             gitleaks, "git", str(clone), "--no-banner", "-l", "error",
             "--report-format", "json", "--report-path", str(gl_report),
-        ]  # fmt: skip
+        ], None)  # fmt: skip
     if betterleaks:
-        cold_commands["betterleaks 2.0 `git`"] = [
+        cold_commands["betterleaks 2.0 `git`"] = ([
             betterleaks, "git", str(clone), "--no-banner", "--log-level=error",
             "-o", str(work / "discard.json"),
-        ]  # fmt: skip
-    samples: dict[str, list[tuple[float, int]]] = {name: [] for name in cold_commands}
-    for _ in range(COLD_ROUNDS):
-        for name, command in cold_commands.items():
-            samples[name].append(timed(command, env=env))
-    cold = {
-        name: (statistics.median(r[0] for r in runs), max(r[1] for r in runs))
-        for name, runs in samples.items()
-    }
+        ], None)  # fmt: skip
+    # Wall time here (gitleaks' target is wall time), round-robin like the CPU benches.
+    cold = round_robin(cold_commands, COLD_ROUNDS, lambda command, _: timed(command, env=env))
     subprocess.run(seawall, env=env, stdout=subprocess.DEVNULL, check=False)  # prime the cache
     warm = median_run(seawall, env=env)
     one_commit: list[tuple[float, int]] = []

@@ -35,16 +35,10 @@ Verdicts = tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]
 
 def _matrix(strings: Any, width: int, align_right: bool) -> npt.NDArray[np.uint8]:
     """Each string padded to ``width`` characters ("0" on the left or "~" on the right)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     padded = pc.utf8_lpad(strings, width, "0") if align_right else pc.utf8_rpad(strings, width, "~")
-    padded = padded.combine_chunks() if isinstance(padded, pa.ChunkedArray) else padded
-    count = len(padded)
-    offsets = np.frombuffer(padded.buffers()[1], dtype=np.int32)[
-        padded.offset : padded.offset + count + 1
-    ]
-    data = np.frombuffer(padded.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    count, _, data, _ = _string_buffers(padded)
     return data.reshape(count, width)
 
 
@@ -203,7 +197,6 @@ def phones(values: Any) -> Verdicts:
     plus = _flags(pc.starts_with(values, "+"))
     international = open_ & plus & _flags(_fullmatch(values, pii._PLAIN_INTERNATIONAL.pattern))
     national = open_ & ~plus & _flags(_fullmatch(values, pii._PLAIN_NATIONAL.pattern))
-    shaped = _ShapeVerdicts(values, digits, shapes)
 
     # "+CC ...": the calling code is the first of 1-3 digits that names one.
     unclaimed = international.copy()
@@ -220,7 +213,7 @@ def phones(values: Any) -> Verdicts:
                 continue  # valid_phone decides
             after = pc.utf8_slice_codeunits(digits, size)
             quick = cells & ~_prefixed(after, dialling.national_prefix)
-            verdict |= shaped.decide(quick, shapes, _by_shape(values, None, code, after))
+            verdict |= _decide_by_key(quick, shapes, _shape_judge(values, None, code, after))
             open_ &= ~quick
     # National formats: True if one region's verdict is, False if every region's
     # verdict came from a shape and none is.
@@ -235,7 +228,7 @@ def phones(values: Any) -> Verdicts:
         )
         quick = national & ~_prefixed(digits, dialling.national_prefix) & ~elsewhere
         decided = quick.copy()
-        found = shaped.decide(quick & ~verdict, shapes, _by_shape(values, region, 0, digits))
+        found = _decide_by_key(quick & ~verdict, shapes, _shape_judge(values, region, 0, digits))
         national_number = _zero_prefix_pattern(region)
         if national_number is not None:
             # A trunk "0" in front: whether phonenumbers strips it depends on the
@@ -253,14 +246,17 @@ def phones(values: Any) -> Verdicts:
                     ),
                     "|",
                 )
-                found |= shaped.decide(zero & ~verdict, keys, _parsed(values, region))
+                found |= _decide_by_key(zero & ~verdict, keys, _parse_judge(values, region))
                 decided |= zero
         every_region_shaped &= decided
         verdict |= found
         open_ &= ~found
     open_ &= ~every_region_shaped
-    for index in np.flatnonzero(open_):
-        verdict[index] = shaped.valid_phone(int(index))
+    rows = np.flatnonzero(open_)
+    if len(rows):
+        left = values.take(pa.array(rows)).to_pylist()
+        judged = {value: pii.valid_phone(value) for value in set(left)}
+        verdict[rows] = [judged[value] for value in left]
     return verdict, np.zeros(count, dtype=np.bool_)
 
 
@@ -297,15 +293,18 @@ def _string_buffers(values: Any) -> tuple[int, npt.NDArray[np.int32], npt.NDArra
     strings = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     if not pa.types.is_string(strings.type):  # large_string: 64-bit offsets
         strings = strings.cast(pa.string())
-    strings = pa.concat_arrays([strings])  # offset 0 and buffers of its own
+    if strings.offset:  # a slice: a copy of its own, so the validity bits start at 0
+        strings = pa.concat_arrays([strings])
     count = len(strings)
     offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)[: count + 1]
     data_buffer = strings.buffers()[2]
     data = (
-        np.frombuffer(data_buffer, dtype=np.uint8)[: offsets[-1]]
+        np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
         if data_buffer is not None
         else np.zeros(0, dtype=np.uint8)
     )
+    if offsets[0]:
+        offsets = offsets - offsets[0]
     return count, offsets, data, strings.buffers()[0]
 
 
@@ -325,7 +324,7 @@ def _kept(
     )
 
 
-def _by_shape(values: Any, region: str | None, code: int, after: Any) -> Callable[[int], bool]:
+def _shape_judge(values: Any, region: str | None, code: int, after: Any) -> Callable[[int], bool]:
     """A row's verdict from ``pii._by_shape`` (the caller has checked it applies)."""
     from seawall.detectors import pii
 
@@ -335,7 +334,7 @@ def _by_shape(values: Any, region: str | None, code: int, after: Any) -> Callabl
     return judge
 
 
-def _parsed(values: Any, region: str) -> Callable[[int], bool]:
+def _parse_judge(values: Any, region: str) -> Callable[[int], bool]:
     """A row's verdict from a full parse in ``region``."""
     from seawall.detectors import pii
 
@@ -372,39 +371,23 @@ def _zero_prefix_pattern(region: str) -> str | None:
     return pattern
 
 
-class _ShapeVerdicts:
-    """Verdicts per distinct key (a shape, plus what else decides it), mapped onto cells."""
+def _decide_by_key(
+    cells: npt.NDArray[np.bool_], keys: Any, judge: Callable[[int], bool]
+) -> npt.NDArray[np.bool_]:
+    """``judge`` of one row per distinct key among ``cells``, spread to all of them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    def __init__(self, values: Any, digits: Any, shapes: Any) -> None:
-        self._values, self._digits, self._shapes = values, digits, shapes
-        self._by_value: dict[str, bool] = {}
-
-    def decide(
-        self, cells: npt.NDArray[np.bool_], keys: Any, judge: Callable[[int], bool]
-    ) -> npt.NDArray[np.bool_]:
-        """``judge`` of one row per distinct key among ``cells``, spread to all of them."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        found = np.zeros(len(cells), dtype=np.bool_)
-        rows = np.flatnonzero(cells)
-        if not len(rows):
-            return found
-        taken = keys.take(pa.array(rows))
-        unique = pc.unique(taken)
-        first = pc.index_in(unique, value_set=taken).to_numpy(zero_copy_only=False)
-        verdicts = np.asarray([judge(int(rows[at])) for at in first], dtype=np.bool_)
-        found[rows] = verdicts[pc.index_in(taken, value_set=unique).to_numpy(zero_copy_only=False)]
+    found = np.zeros(len(cells), dtype=np.bool_)
+    rows = np.flatnonzero(cells)
+    if not len(rows):
         return found
-
-    def valid_phone(self, row: int) -> bool:
-        from seawall.detectors import pii
-
-        value = self._values[row].as_py()
-        verdict = self._by_value.get(value)
-        if verdict is None:
-            verdict = self._by_value[value] = pii.valid_phone(value)
-        return verdict
+    taken = keys.take(pa.array(rows))
+    unique = pc.unique(taken)
+    first = pc.index_in(unique, value_set=taken).to_numpy(zero_copy_only=False)
+    verdicts = np.asarray([judge(int(rows[at])) for at in first], dtype=np.bool_)
+    found[rows] = verdicts[pc.index_in(taken, value_set=unique).to_numpy(zero_copy_only=False)]
+    return found
 
 
 @functools.cache
