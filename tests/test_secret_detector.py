@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 
 import pytest
@@ -91,6 +92,16 @@ def test_line_numbers_and_multi_line_keys() -> None:
     text = "# header\n\n" + key.text
     [hit] = default_detector().scan(text.encode(), "deploy/key.pem")
     assert hit.line == 3 and hit.end_line == 3 + key.secret.count("\n")
+
+
+def test_path_limited_rules_run_where_their_path_matches(detector: SecretDetector) -> None:
+    # Hyperscan leaves path-limited rules out of its database; the path names them.
+    entry = b"db.internal.example:5432:orders:app_rw:Vq8#nT2$wL6pR9zK\n"
+    assert [h.rule_id for h in detector.scan(entry, "home/deploy/.pgpass")] == ["pgpass-entry"]
+    assert [h.rule_id for h in detector.scan(entry, "docs/notes.txt")] == []
+    encoded = b"PGPASS_B64=" + base64.b64encode(entry) + b"\n"
+    [hit] = detector.scan(encoded, "home/deploy/.pgpass")
+    assert hit.rule_id == "pgpass-entry" and hit.encoding == "base64"
 
 
 def test_inline_ignore_is_carried_on_the_hit() -> None:

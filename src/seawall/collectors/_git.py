@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -203,7 +204,9 @@ def read_blobs(root: str, oids: list[str]) -> Iterator[tuple[str, bytes]]:
         _command(root, "cat-file", "--batch"),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        # Nothing reads its complaints (a missing object shows in the output): a pipe
+        # could fill up and stall git.
+        stderr=subprocess.DEVNULL,
         env=_environment(),
     )
     assert process.stdin is not None and process.stdout is not None
@@ -235,10 +238,13 @@ def read_blobs(root: str, oids: list[str]) -> Iterator[tuple[str, bytes]]:
                 raise GitError("git cat-file returned a truncated object")
             yield parts[0].decode(), data
     finally:
-        writer.join(timeout=5)
+        # Killed first: a consumer that stopped early leaves git blocked on a full
+        # pipe and the writer blocked on git; the kill releases both.
         if process.poll() is None:
             process.kill()
+        writer.join(timeout=5)
         process.wait()
+        stdout.close()
 
 
 # Every commit's added and changed blobs, oldest first (what `introductions` reads).
@@ -265,33 +271,64 @@ def introductions(root: str, wanted: set[str]) -> dict[str, Introduction]:
 
 
 class IntroductionLog:
-    """The log `introductions` reads, produced in the background.
+    """The log `introductions` reads, produced by a git process in the background.
 
     Walking every commit's diff takes git a few tenths of a second on a large
-    history; started next to a long blob scan, it is ready when the scan has
-    said which blobs hold secrets, instead of running after it.
+    history. Started before the blob listing, it runs on the core that listing
+    leaves idle and is ready when the scan has said which blobs hold secrets.
+    Its output goes to an unnamed temporary file, not a pipe: no reader thread
+    is needed (so worker processes can be forked meanwhile) and git never
+    blocks on a full pipe.
     """
 
     def __init__(self, root: str) -> None:
-        self._output: bytes | None = None
-        self._error: GitError | None = None
-        self._thread = threading.Thread(target=self._read, args=(root,), daemon=True)
-        self._thread.start()
-
-    def _read(self, root: str) -> None:
+        self._output = tempfile.TemporaryFile()  # noqa: SIM115 - closed in introductions()
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in introductions()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._failure: GitError | None = None
         try:
-            self._output = _run(root, *_INTRODUCTIONS_LOG)
-        except GitError as exc:
-            self._error = exc
+            self._process = subprocess.Popen(
+                _command(root, *_INTRODUCTIONS_LOG),
+                stdin=subprocess.DEVNULL,
+                stdout=self._output,
+                stderr=self._errors,
+                env=_environment(),
+            )
+        except FileNotFoundError:
+            self._failure = GitError("git is not installed")
 
     def introductions(self, wanted: set[str]) -> dict[str, Introduction]:
-        """As :func:`introductions`, from the log read in the background."""
+        """As :func:`introductions`, from the log produced in the background."""
         if not wanted:
             return {}
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return _parse_introductions(self._output or b"", wanted)
+        return _parse_introductions(self._read(), wanted)
+
+    def _read(self) -> bytes:
+        if self._failure is not None:
+            raise self._failure
+        assert self._process is not None
+        try:
+            returncode = self._process.wait(timeout=3600)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+            self._failure = GitError("git log timed out")
+            raise self._failure from None
+        if returncode != 0:
+            self._errors.seek(0)
+            message = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+            self._failure = GitError(f"git log failed: {message[-1] if message else returncode}")
+            raise self._failure
+        self._output.seek(0)
+        return self._output.read()
+
+    def close(self) -> None:
+        """Stop git if it still runs and drop its output."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._output.close()
+        self._errors.close()
 
 
 def _parse_introductions(output: bytes, wanted: set[str]) -> dict[str, Introduction]:

@@ -351,12 +351,10 @@ class _Run:
             # Four chunks a worker, handed out as workers free up: a costly stretch
             # of history (big files, many encoded runs) does not hold up the rest.
             chunks = _chunks_by_bytes(items, sizes, self.options.jobs * 4)
+            if self.introduction_log is None:
+                self.introduction_log = git.IntroductionLog(self.root)
             with self._pool() as pool:
                 futures = [pool.submit(_scan_history_chunk, self.root, c) for c in chunks]
-                # After the first submit has forked the workers: no fork with this
-                # reader thread running.
-                if self.introduction_log is None:
-                    self.introduction_log = git.IntroductionLog(self.root)
                 for future in futures:
                     self._take(future.result())
         else:
@@ -471,6 +469,9 @@ class _Run:
         elif self.options.since:
             blobs = git.history_blobs(self.root, exclude=[self.options.since])
         else:
+            # A whole history to list and scan: git walks the commits' diffs for the
+            # introductions now, on the core the listing leaves idle.
+            self.introduction_log = git.IntroductionLog(self.root)
             blobs = git.history_blobs(self.root)
         known = {oid for _, oid, _ in old_entries}
         candidates = [
@@ -657,6 +658,8 @@ def collect(context: CollectContext) -> Collected:
         run.issues.append(CollectorIssue(None, f"Git history could not be read: {exc}"))
     finally:
         run.store()
+        if run.introduction_log is not None:
+            run.introduction_log.close()
     evidence = SecretsEvidence(
         occurrences=tuple(occurrences),
         history_scanned=history_scanned,

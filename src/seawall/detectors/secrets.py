@@ -99,12 +99,14 @@ _IGNORE = re.compile(rb"seawall:\s*ignore\[([^\]]*)\]\s*([^\n]*)", re.IGNORECASE
 # ASCII bytes has a first character worth < 32 ([A-Za-f]: the first byte's high
 # bit is 0), a second worth < 8 mod 16 (the second byte's high bit) and a third
 # worth 0 or 1 mod 4 (the third byte's high bit); in hex, each byte's first digit
-# is 0-7. So the finders match only maximal runs made of such groups, and
-# Hyperscan's hint (eight such groups, twenty such bytes) tells which blobs hold
-# any: a certificate's DER, image data and hex digests drop out at C speed instead
-# of being decoded run by run in Python. A finder's match that stops before the
-# end of its run (the next byte is still in the alphabet) met a non-ASCII group
-# and is skipped, as decoding the whole run would have rejected it.
+# is 0-7. So the finders match only maximal runs made of such groups: a
+# certificate's DER, image data and hex digests drop out at C speed instead of
+# being decoded run by run in Python. A finder's match that stops before the end
+# of its run (the next byte is still in the alphabet) met a non-ASCII group and is
+# skipped, as decoding the whole run would have rejected it. Hyperscan's hint for
+# hex is the finder's run itself (twenty ASCII bytes), which leaves out the many
+# files with only digests; for base64 it is any 32-character run, because the
+# group-by-group pattern costs Hyperscan more than the finder saves (measured).
 _B64_QUAD = rb"[A-Za-f][A-HQ-Xg-nw-z0-3][ABEFIJMNQRUVYZcdghklopstwx014589][A-Za-z0-9+/]"
 _B64_TAIL = rb"(?:[A-Za-f](?:[A-HQ-Xg-nw-z0-3][A-Za-z0-9+/]|[A-Za-z0-9+/]))?"
 _HEX_ASCII_BYTE = rb"[0-7][0-9a-fA-F]"
@@ -123,7 +125,7 @@ class _EncodedRun:
 _ENCODED_RUNS = (
     _EncodedRun(
         "hex",
-        rb"(?:[0-9a-fA-F]{2}){20,}",
+        rb"(?:" + _HEX_ASCII_BYTE + rb"){20,}",
         re2.compile(rb"(?:^|[^0-9A-Za-z_])((?:" + _HEX_ASCII_BYTE + rb"){20,})"),
         frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"),
     ),
@@ -264,11 +266,17 @@ class _Prefilter:
                 pass
         if backend == "hyperscan":
             self._database = hyperscan.Database()
-            expressions = [rule.pattern.encode() for rule in rules]
+            # Rules limited to some paths (.pgpass, .netrc, ...) stay out: their
+            # path is a sharper prefilter than any pattern, and a pattern without
+            # a literal (a .pgpass line) costs Hyperscan a fifth of its time on
+            # every other file. SecretDetector runs them where the path matches.
+            ids = [index for index, rule in enumerate(rules) if not rule.paths]
+            expressions = [rules[index].pattern.encode() for index in ids]
+            ids += [len(rules) + offset for offset in range(len(_ENCODED_RUNS))]
             expressions += [run.hint for run in _ENCODED_RUNS]
             self._database.compile(
                 expressions=expressions,
-                ids=list(range(len(expressions))),
+                ids=ids,
                 elements=len(expressions),
                 flags=[hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH]
                 * len(expressions),
@@ -326,11 +334,22 @@ class SecretDetector:
         self._extra_allow: Sequence[Any] = ()
         self._path = ""
         self._paths = [re.compile(rule.paths) if rule.paths else None for rule in self.rules]
+        self._path_limits = [(i, limit) for i, limit in enumerate(self._paths) if limit is not None]
+        self._path_rule_memo: tuple[str | None, list[int]] = (None, [])
 
     @property
     def serialized(self) -> bytes | None:
         """The compiled Hyperscan database, to hand to worker processes."""
         return self._prefilter.serialized
+
+    def _path_rules(self) -> list[int]:
+        """The path-limited rules whose paths match the current file (kept out of Hyperscan)."""
+        if self._path_rule_memo[0] != self._path:
+            self._path_rule_memo = (
+                self._path,
+                [i for i, limit in self._path_limits if limit.search(self._path)],
+            )
+        return self._path_rule_memo[1]
 
     def scan(self, data: bytes, path: str = "", allow: Sequence[Any] = ()) -> list[SecretHit]:
         """Every secret in ``data`` (one per distinct secret, best rule first).
@@ -357,6 +376,8 @@ class SecretDetector:
         results: list[tuple[int, int, int, SecretHit]] = []
         lines = _LineIndex(data)
         candidates = self._prefilter.candidates(data)
+        if self.backend == "hyperscan":
+            candidates.update(self._path_rules())
         rule_count = len(self.rules)
         for index in sorted(candidates):
             if index >= rule_count:
@@ -602,9 +623,14 @@ def _dedupe(
 _DETECTORS: dict[str, SecretDetector] = {}
 
 
+# Which expressions the database holds, besides the rule pack: bumped when that changes
+# (2: path-limited rules left out, ASCII-only hex hint), so no older database is loaded.
+_DATABASE_LAYOUT = 2
+
+
 def _database_file(cache_dir: Path) -> Path:
     version = getattr(hyperscan, "__version__", "0") if hyperscan is not None else "none"
-    tag = f"{rule_pack_hash()}-{version}-{platform.machine()}"
+    tag = f"{rule_pack_hash()}-{_DATABASE_LAYOUT}-{version}-{platform.machine()}"
     return cache_dir / f"hyperscan-{tag}.db"
 
 

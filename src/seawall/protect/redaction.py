@@ -108,7 +108,7 @@ class _Gate:
                 atomic_write(self._file(expressions, cache_dir), hyperscan.dumpb(database))
         return database
 
-    def candidates(self, data: bytes) -> tuple[list[int], list[int]]:
+    def candidates(self, data: bytes) -> tuple[Sequence[int], Sequence[int]]:
         """(secret rule indexes, redaction pattern indexes) that may match ``data``."""
         if self._database is None:
             rules = []
@@ -120,12 +120,20 @@ class _Gate:
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:  # Hyperscan scratch space is per thread
             scratch = self._local.scratch = hyperscan.Scratch(self._database)
+        # A module-level handler with the list as context: no closure per record.
         found: list[int] = []
-        self._database.scan(
-            data, match_event_handler=lambda i, *_: found.append(i), scratch=scratch
-        )
+        self._database.scan(data, match_event_handler=_collect, context=found, scratch=scratch)
+        if not found:  # most log records
+            return _NOTHING
         count = self._rule_count
         return [i for i in found if i < count], [i - count for i in found if i >= count]
+
+
+_NOTHING: tuple[Sequence[int], Sequence[int]] = ((), ())
+
+
+def _collect(index: int, start: int, end: int, flags: int, found: list[int]) -> None:
+    found.append(index)
 
 
 class Redactor:
