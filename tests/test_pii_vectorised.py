@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from seawall.detectors import pii
-from seawall.detectors._vectorised import VECTOR_VALIDATORS
+from seawall.detectors._vectorised import VECTOR_VALIDATORS, CellFeatures
 from seawall.detectors.pii import DETECTORS, classify_unmasked
 
 
@@ -242,3 +242,45 @@ def test_buffer_helpers_match_regex_replace_on_every_array_layout(layout: str) -
     assert shapes.to_pylist() == pc.replace_substring_regex(array, r"[0-9]", "d").to_pylist()
     dropped = _without(array, b" \t\n\f\r-")
     assert dropped.to_pylist() == pc.replace_substring_regex(array, r"[\s\-]", "").to_pylist()
+
+
+def _candidate_like(rng: random.Random) -> str:
+    """Strings near every detector's shapes: digits, letters, separators, '@', '+', non-ASCII."""
+    pieces = [
+        lambda: "".join(rng.choice(string.digits) for _ in range(rng.randint(1, 12))),
+        lambda: "".join(rng.choice(string.ascii_letters) for _ in range(rng.randint(1, 6))),
+        lambda: rng.choice(" -./:()+@_"),
+        lambda: rng.choice(["é", "٣", "\n", "\t", "Ω", "x"]),
+        lambda: rng.choice(["user@mail.com", "+44 20", "GB29 NWBK", "AB 12 34 56 C", "0a:1b"]),
+    ]
+    return "".join(rng.choice(pieces)() for _ in range(rng.randint(0, 8)))
+
+
+def test_cell_features_never_drop_a_cell_the_candidate_regex_matches() -> None:
+    # The column scan runs each detector's regex only where CellFeatures says it can
+    # match: a cell the regex matches must always be kept.
+    import re2
+
+    rng = random.Random(7)
+    known = ["123456789", "1985-04-12", "12/4/85", "AB1234567", "01:23:45:67:89:ab",
+             "12 Main St", "Ada Lovelace", "10.0.0.1", "fe80::1", "912-34-5678", "046 454 286",
+             "+1 (415) 555-0100", "QQ 12 34 56 C", "GB82WEST12345698765432", "ID-2024-77"]  # fmt: skip
+    values = [_candidate_like(rng) for _ in range(20_000)] + known + [None, ""]
+    cells = pa.array(values, pa.string())
+    features = CellFeatures(cells)
+    stated = [
+        d
+        for d in DETECTORS
+        if d.min_digits or d.min_letters or d.min_length or d.needs or d.max_length
+    ]
+    assert {d.type for d in stated} >= {"email", "card", "ssn", "iban", "uk-nino", "mac-address"}
+    for detector in stated:
+        possible = features.possible(detector)
+        assert possible is not None
+        regex = re2.compile(detector.candidate)
+        matched = [i for i, v in enumerate(values) if v is not None and regex.search(v)]
+        assert matched, detector.type  # the generator reaches every shape
+        dropped = [values[i] for i in matched if not possible[i]]
+        assert not dropped, (detector.type, dropped[:5])
+        # ... and the requirements do prune: most of these strings cannot match.
+        assert possible.sum() < len(values), detector.type

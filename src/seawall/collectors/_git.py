@@ -18,7 +18,6 @@ from dataclasses import dataclass
 __all__ = [
     "GitError",
     "Introduction",
-    "blob_sizes",
     "head_blobs",
     "history_blobs",
     "introductions",
@@ -140,60 +139,80 @@ def history_blobs(
     root: str,
     tips: Iterable[str] | None = None,
     exclude: Iterable[str] = (),
-) -> list[tuple[str, str]]:
-    """(blob id, a path it appears at) for every unique blob reachable from the tips.
+    refs: dict[str, str] | None = None,
+) -> tuple[list[tuple[str, str, int]], set[str]]:
+    """(blob id, a path it appears at, size) for every unique blob reachable from the
+    tips, and the ids git listed but could not find.
 
     Without tips: from every ref (``--all`` covers branches, tags, notes and
-    refs/stash) plus older stash entries. ``exclude`` leaves out what those
-    commits reach, for incremental and ``--since`` scans. Objects missing from a
-    shallow or partial clone are skipped by git (``--missing=allow-any``).
+    refs/stash) plus older stash entries (``refs``: :func:`ref_tips` when the
+    caller has it already). ``exclude`` leaves out what those commits reach,
+    for incremental and ``--since`` scans. Objects missing from a shallow or
+    partial clone are skipped by git (``--missing=allow-any``). The listing is
+    piped straight into ``cat-file --batch-check``, which echoes each path back
+    after the size: one pass, no second round trip for the sizes.
     """
-    starts = list(tips) if tips is not None else ["--all", *_stash_commits(root)]
-    if not [s for s in starts if s != "--all"] and not ref_tips(root):
-        return []
+    if tips is None:
+        refs = refs if refs is not None else ref_tips(root)
+        if not refs:
+            return [], set()
+        stashed = [oid for name, oid in refs.items() if name.startswith("stash-entry:")]
+        starts = ["--all", *stashed]
+    else:
+        starts = list(tips)
     args = ["rev-list", "--objects", *starts, "--filter=object:type=blob", "--missing=allow-any"]
     excluded = list(exclude)
     if excluded:
         args += ["--not", *excluded]
-    output = _run(root, *args)
-    blobs = []
-    for line in output.split(b"\n"):
-        oid, sep, path = line.partition(b" ")
-        if sep:  # commits are listed without a path; blobs (and tag objects) with one
-            blobs.append((oid.decode(), path.decode("utf-8", "surrogateescape")))
-    return blobs
-
-
-def blob_sizes(root: str, oids: Iterable[str]) -> tuple[dict[str, int], set[str]]:
-    """Sizes of the blobs among ``oids``, and the ids missing from the object store.
-
-    Objects of other types (annotated tags listed by rev-list) are left out.
-    """
-    request = "".join(f"{oid}\n" for oid in oids).encode()
-    if not request:
-        return {}, set()
-    try:
-        result = subprocess.run(
-            _command(root, "cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)"),
-            input=request,
-            capture_output=True,
-            env=_environment(),
-            timeout=3600,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed") from None
-    sizes: dict[str, int] = {}
+    check = "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"
+    with tempfile.TemporaryFile() as listing_errors, tempfile.TemporaryFile() as check_errors:
+        try:
+            listing = subprocess.Popen(
+                _command(root, *args),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=listing_errors,
+                env=_environment(),
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed") from None
+        assert listing.stdout is not None
+        with listing:
+            sizes = subprocess.Popen(
+                _command(root, "cat-file", check),
+                stdin=listing.stdout,
+                stdout=subprocess.PIPE,
+                stderr=check_errors,
+                env=_environment(),
+            )
+            listing.stdout.close()  # cat-file holds the read end now
+            try:
+                output, _ = sizes.communicate(timeout=3600)
+            except subprocess.TimeoutExpired:
+                sizes.kill()
+                listing.kill()
+                sizes.communicate()
+                raise GitError("git rev-list timed out") from None
+        for name, process, errors in (
+            ("rev-list", listing, listing_errors),
+            ("cat-file", sizes, check_errors),
+        ):
+            if process.returncode != 0:
+                errors.seek(0)
+                message = errors.read().decode("utf-8", "replace").strip().splitlines()
+                reason = message[-1] if message else process.returncode
+                raise GitError(f"git {name} failed: {reason}")
+    blobs: list[tuple[str, str, int]] = []
     missing: set[str] = set()
-    for line in result.stdout.decode().splitlines():
-        parts = line.split()
-        if len(parts) == 3 and parts[1] == "blob":
-            sizes[parts[0]] = int(parts[2])
-        elif len(parts) == 2 and parts[1] == "missing":
-            missing.add(parts[0])
-    if result.returncode != 0 and not sizes:
-        raise GitError("git cat-file failed: " + result.stderr.decode("utf-8", "replace")[:200])
-    return sizes, missing
+    for line in output.split(b"\n"):
+        parts = line.split(b" ", 3)
+        if len(parts) == 4 and parts[1] == b"blob":
+            # Commits (and annotated tags) come with their own types and are left out.
+            path = parts[3].decode("utf-8", "surrogateescape")
+            blobs.append((parts[0].decode(), path, int(parts[2])))
+        elif len(parts) == 2 and parts[1] == b"missing":
+            missing.add(parts[0].decode())
+    return blobs, missing
 
 
 def read_blobs(root: str, oids: list[str]) -> Iterator[tuple[str, bytes]]:

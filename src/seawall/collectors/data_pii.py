@@ -11,6 +11,7 @@ sandbox, qa); ``seawall pii`` at whatever paths it is given.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -210,9 +211,9 @@ def _drop_ibans(strings: Any, mask: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from seawall.detectors._vectorised import VECTOR_VALIDATORS
+    from seawall.detectors._vectorised import VECTOR_VALIDATORS, false_for_null
 
-    shape = pc.fill_null(pc.match_substring_regex(strings, f"^(?:{IBAN_CANDIDATE})$"), False)
+    shape = false_for_null(pc.match_substring_regex(strings, f"^(?:{IBAN_CANDIDATE})$"))
     whole = pc.and_(mask, shape)
     if not pc.any(whole).as_py():
         return mask
@@ -288,29 +289,47 @@ def _scan_column(
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from seawall.detectors._vectorised import CellFeatures, false_for_null, true_for_null
+
     hint = _hint_name(name)
     if not _applicable(hint):
         return
     strings = column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
     tallies.cells[name] += len(strings) - strings.null_count
     trimmed = pc.utf8_trim_whitespace(strings)
-    # One pass for "any candidate, not masked" picks the cells worth a closer look;
-    # distractor columns (ids, timestamps, versions) usually stop here.
-    candidates = pc.and_(
-        pc.fill_null(pc.match_substring_regex(trimmed, _any_candidate(hint)), False),
-        pc.invert(
-            pc.fill_null(pc.match_substring_regex(trimmed, MASKED_PATTERN, ignore_case=True), True)
-        ),
+    # One pass for "any candidate" picks the cells worth a closer look; distractor
+    # columns (ids, timestamps, versions) usually stop here. Masks are looked for
+    # among those cells only.
+    chosen = pc.indices_nonzero(
+        false_for_null(pc.match_substring_regex(trimmed, _any_candidate(hint)))
     )
-    chosen = pc.indices_nonzero(candidates)
     if len(chosen) == 0:
         return
+    cells = trimmed if len(chosen) == len(trimmed) else trimmed.take(chosen)
+    masked = true_for_null(pc.match_substring_regex(cells, MASKED_PATTERN, ignore_case=True))
+    if pc.any(masked).as_py():
+        unmasked = pc.indices_nonzero(pc.invert(masked))
+        if len(unmasked) == 0:
+            return
+        chosen, cells = chosen.take(unmasked), cells.take(unmasked)
     positions = chosen.to_numpy()
     if rows is not None:  # values of lists: the records that hold them
         positions = rows[positions]
-    cells = trimmed if len(chosen) == len(trimmed) else trimmed.take(chosen)
+    features = CellFeatures(cells)
     for index, detector in _applicable(hint):
-        judged = _judge_cells(cells, detector)
+        possible = features.possible(detector)
+        subset, picked = cells, None
+        if possible is not None:
+            picked = np.flatnonzero(possible)
+            if len(picked) == 0:
+                continue
+            if len(picked) < len(possible):
+                subset = cells.take(pa.array(picked))
+            else:
+                picked = None
+        judged = _judge_cells(subset, detector)
+        if picked is not None:  # back to indexes of the column's candidate cells
+            judged = dataclasses.replace(judged, rows=picked[judged.rows])
         if len(judged.rows) or judged.tests or judged.whole:
             tally = tallies.setdefault((name, index), _Tally())
             tally.test += judged.tests
@@ -336,15 +355,13 @@ def _judge_cells(cells: Any, detector: PiiDetector) -> _Judged:
     import pyarrow.compute as pc
 
     # numpy with pyarrow: imported on first use, so scans without data files start fast
-    from seawall.detectors._vectorised import VECTOR_VALIDATORS
+    from seawall.detectors._vectorised import VECTOR_VALIDATORS, false_for_null
 
-    mask = pc.fill_null(pc.match_substring_regex(cells, detector.candidate), False)
+    mask = false_for_null(pc.match_substring_regex(cells, detector.candidate))
     if not pc.any(mask).as_py():
         return _Judged(np.zeros(0, dtype=np.int64), 0)
     if detector.vectorised:
-        test = pc.fill_null(
-            pc.match_substring_regex(cells, TEST_EMAIL_PATTERN, ignore_case=True), False
-        )
+        test = false_for_null(pc.match_substring_regex(cells, TEST_EMAIL_PATTERN, ignore_case=True))
         tests = pc.sum(pc.and_(mask, test)).as_py() or 0
         rows = pc.indices_nonzero(pc.and_(mask, pc.invert(test))).to_numpy().astype(np.int64)
         return _Judged(rows, tests)
@@ -357,7 +374,7 @@ def _judge_cells(cells: Any, detector: PiiDetector) -> _Judged:
         # Cells that are one candidate whole: decided in arrays, not per cell.
         shape, validate = vector
         whole_pattern = f"^(?:{shape or detector.candidate})$"
-        whole = pc.and_(mask, pc.fill_null(pc.match_substring_regex(cells, whole_pattern), False))
+        whole = pc.and_(mask, false_for_null(pc.match_substring_regex(cells, whole_pattern)))
         if pc.any(whole).as_py():
             rows = pc.indices_nonzero(whole)
             pii, test = validate(cells.take(rows))

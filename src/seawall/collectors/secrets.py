@@ -465,33 +465,35 @@ class _Run:
         if snapshot is not None and self._moved_forward(snapshot["tips"], tips):
             old_entries = [tuple(e) for e in snapshot["entries"]]
             self.rows.update(snapshot["rows"])
-            blobs = git.history_blobs(self.root, tips.values(), exclude=snapshot["tips"].values())
+            blobs, missing = git.history_blobs(
+                self.root, tips.values(), exclude=snapshot["tips"].values()
+            )
         elif self.options.since:
-            blobs = git.history_blobs(self.root, exclude=[self.options.since])
+            blobs, missing = git.history_blobs(self.root, exclude=[self.options.since], refs=tips)
         else:
             # A whole history to list and scan: git walks the commits' diffs for the
             # introductions now, on the core the listing leaves idle.
             self.introduction_log = git.IntroductionLog(self.root)
-            blobs = git.history_blobs(self.root)
-        known = {oid for _, oid, _ in old_entries}
-        candidates = [
-            (oid, path)
-            for oid, path in blobs
-            if oid not in known
-            and (_suffix(path) not in _BINARY_SUFFIXES or path.lower().endswith(ARCHIVE_SUFFIXES))
-            and not self.filters.path_allowed(path)
-        ]
-        sizes, missing = git.blob_sizes(self.root, [oid for oid, _ in candidates])
+            blobs, missing = git.history_blobs(self.root, refs=tips)
         if missing:
             self.notes.append(
                 f"{len(missing)} history blob(s) missing from the object store "
                 "(shallow or partial clone)"
             )
+        known = {oid for _, oid, _ in old_entries}
+        sizes: dict[str, int] = {}
         entries: list[tuple[str, str, str]] = []
-        for oid, path in candidates:
-            size = sizes.get(oid)
-            if size is None:
+        for oid, path, size in blobs:
+            if (
+                oid in known
+                or (
+                    _suffix(path) in _BINARY_SUFFIXES
+                    and not path.lower().endswith(ARCHIVE_SUFFIXES)
+                )
+                or self.filters.path_allowed(path)
+            ):
                 continue
+            sizes[oid] = size
             if size > self.options.max_blob_size:
                 self.notes.append(
                     f"history blob {oid[:12]} ({path}, {size} bytes) over the size limit"

@@ -348,6 +348,15 @@ class PiiDetector:
     # The candidate regex alone decides (no Python validator): the column scan
     # counts these without leaving Arrow.
     vectorised: bool = False
+    # What any cell the candidate regex matches must have: at least so many digits
+    # and letters, this character, so many characters (at most ``max_length`` for patterns
+    # anchored on the whole cell). The column scan runs the regex only on cells
+    # that have them, counted at array speed (tests check no candidate is lost).
+    min_digits: int = 0
+    min_letters: int = 0  # ASCII letters
+    needs: str = ""
+    min_length: int = 0
+    max_length: int | None = None
 
 
 def _COL(pattern: str) -> re.Pattern[str]:  # noqa: N802 - reads as a table column below
@@ -363,19 +372,54 @@ DETECTORS: tuple[PiiDetector, ...] = (
         lambda v: True,
         _COL(r"e.?mail"),
         vectorised=True,
+        min_letters=2,
+        needs="@",
+        min_length=6,
     ),
-    PiiDetector("card", r"(?:\d[ \-]?){11,18}\d", valid_card, _COL(r"card|pan\b|cc_?num|credit")),
-    PiiDetector("ssn", r"\d{3}-\d{2}-\d{4}", valid_ssn, _COL(r"ssn|social")),
-    PiiDetector("ssn", r"^\d{9}$", valid_ssn, _COL(r"ssn|social_sec"), needs_column=True),
     PiiDetector(
-        "itin", r"9\d{2}-?\d{2}-?\d{4}", valid_itin, _COL(r"itin|tax_?id|tin\b"), needs_column=True
+        "card",
+        r"(?:\d[ \-]?){11,18}\d",
+        valid_card,
+        _COL(r"card|pan\b|cc_?num|credit"),
+        min_digits=12,
     ),
-    PiiDetector("iban", IBAN_CANDIDATE, valid_iban, _COL(r"iban|account")),
+    PiiDetector(
+        "ssn", r"\d{3}-\d{2}-\d{4}", valid_ssn, _COL(r"ssn|social"), min_digits=9, needs="-"
+    ),
+    PiiDetector(
+        "ssn",
+        r"^\d{9}$",
+        valid_ssn,
+        _COL(r"ssn|social_sec"),
+        needs_column=True,
+        min_digits=9,
+        max_length=9,
+    ),
+    PiiDetector(
+        "itin",
+        r"9\d{2}-?\d{2}-?\d{4}",
+        valid_itin,
+        _COL(r"itin|tax_?id|tin\b"),
+        needs_column=True,
+        min_digits=9,
+    ),
+    PiiDetector(
+        "iban",
+        IBAN_CANDIDATE,
+        valid_iban,
+        _COL(r"iban|account"),
+        min_digits=2,
+        min_letters=2,
+        min_length=15,
+    ),
     PiiDetector(
         "uk-nino",
         r"[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]",
         valid_nino,
         _COL(r"nino|national_?ins"),
+        min_digits=6,
+        min_letters=3,
+        min_length=9,
     ),
     PiiDetector(
         "ca-sin",
@@ -383,6 +427,7 @@ DETECTORS: tuple[PiiDetector, ...] = (
         valid_sin,
         _COL(r"\bsin\b|social_?ins"),
         needs_column=True,
+        min_digits=9,
     ),
     PiiDetector(
         "phone",
@@ -390,17 +435,35 @@ DETECTORS: tuple[PiiDetector, ...] = (
         valid_phone,
         _COL(r"phone|mobile|tel|fax|msisdn"),
         needs_column=True,
+        min_digits=2,
+        min_length=8,
     ),
-    PiiDetector("phone", r"^\+\d[\d ()\-]{7,17}\d$", valid_phone, None),
+    PiiDetector(
+        "phone",
+        r"^\+\d[\d ()\-]{7,17}\d$",
+        valid_phone,
+        None,
+        min_digits=2,
+        needs="+",
+        min_length=10,
+        max_length=20,
+    ),
     PiiDetector(
         "ip-address",
         r"^(?:\d{1,3}\.){3}\d{1,3}$|^[0-9A-Fa-f:]{3,39}$",
         valid_ip,
         _COL(r"\bip\b|ip_?addr|client_?addr"),
         needs_column=True,
+        min_length=3,
+        max_length=39,
     ),
     PiiDetector(
-        "mac-address", r"^[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}$", lambda v: True, _COL(r"mac")
+        "mac-address",
+        r"^[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}$",
+        lambda v: True,
+        _COL(r"mac"),
+        min_length=17,
+        max_length=17,
     ),
     PiiDetector(
         "date-of-birth",
@@ -408,6 +471,9 @@ DETECTORS: tuple[PiiDetector, ...] = (
         lambda v: True,
         _COL(r"dob|birth"),
         needs_column=True,
+        min_digits=4,
+        min_length=6,
+        max_length=10,
     ),
     PiiDetector(
         "passport",
@@ -415,6 +481,8 @@ DETECTORS: tuple[PiiDetector, ...] = (
         lambda v: any(c.isdigit() for c in v),
         _COL(r"passport"),
         needs_column=True,
+        min_length=6,
+        max_length=9,
     ),
     PiiDetector(
         "national-id",
@@ -422,6 +490,8 @@ DETECTORS: tuple[PiiDetector, ...] = (
         lambda v: any(c.isdigit() for c in v),
         _COL(r"national_?id|nid\b|id_?card"),
         needs_column=True,
+        min_length=6,
+        max_length=20,
     ),
     PiiDetector(
         "street-address",
@@ -429,6 +499,9 @@ DETECTORS: tuple[PiiDetector, ...] = (
         lambda v: len(v) > 6,
         _COL(r"address|street|addr_?line"),
         needs_column=True,
+        min_digits=1,
+        needs=" ",
+        min_length=4,
     ),
     PiiDetector(
         "person-name",
@@ -436,6 +509,10 @@ DETECTORS: tuple[PiiDetector, ...] = (
         valid_name,
         _COL(r"(?:^|_)(?:full_?)?name$|first_?name|last_?name|surname|customer$"),
         needs_column=True,
+        min_letters=4,
+        needs=" ",
+        min_length=5,
+        max_length=None,
     ),
 )
 

@@ -335,6 +335,12 @@ class SecretDetector:
         self._path = ""
         self._paths = [re.compile(rule.paths) if rule.paths else None for rule in self.rules]
         self._path_limits = [(i, limit) for i, limit in enumerate(self._paths) if limit is not None]
+        # One search says whether any of them applies: most paths match none.
+        self._any_path_limit = (
+            re.compile("|".join(f"(?:{rule.paths})" for rule in self.rules if rule.paths))
+            if self._path_limits
+            else None
+        )
         self._path_rule_memo: tuple[str | None, list[int]] = (None, [])
 
     @property
@@ -345,10 +351,10 @@ class SecretDetector:
     def _path_rules(self) -> list[int]:
         """The path-limited rules whose paths match the current file (kept out of Hyperscan)."""
         if self._path_rule_memo[0] != self._path:
-            self._path_rule_memo = (
-                self._path,
-                [i for i, limit in self._path_limits if limit.search(self._path)],
-            )
+            matching = []
+            if self._any_path_limit is not None and self._any_path_limit.search(self._path):
+                matching = [i for i, limit in self._path_limits if limit.search(self._path)]
+            self._path_rule_memo = (self._path, matching)
         return self._path_rule_memo[1]
 
     def scan(self, data: bytes, path: str = "", allow: Sequence[Any] = ()) -> list[SecretHit]:
