@@ -143,12 +143,19 @@ def ibans(values: Any) -> Verdicts:
     )
     chars = _matrix(rearranged, _LONGEST_IBAN, False).astype(np.int64)
     letter = chars >= 65  # "A".."Z" (the candidate pattern allows only letters and digits)
-    value = np.where(letter, chars - 55, chars - 48)
+    present = np.arange(_LONGEST_IBAN) < length[:, None]
+    # A letter reads as two digits (A = 10), so it shifts the number by 100; past
+    # the end of a cell a character shifts by 1 and adds 0.
+    value = np.where(present, np.where(letter, chars - 55, chars - 48), 0)
+    step = np.where(present, np.where(letter, 100, 10), 1)
     remainder = np.zeros(len(length), dtype=np.int64)
-    for column in range(_LONGEST_IBAN):
-        present = column < length
-        step = np.where(letter[:, column], 100, 10)
-        remainder = np.where(present, (remainder * step + value[:, column]) % 97, remainder)
+    # Eight characters per % 97: their shifts multiply to at most 100**8, so the
+    # running number stays below 97 * 10**16, inside int64.
+    for start in range(0, _LONGEST_IBAN, 8):
+        steps, values = step[:, start : start + 8], value[:, start : start + 8]
+        shifts = np.cumprod(steps[:, ::-1], axis=1)[:, ::-1]  # product of steps from j on
+        after = np.concatenate((shifts[:, 1:], np.ones((len(steps), 1), np.int64)), axis=1)
+        remainder = (remainder * shifts[:, 0] + (values * after).sum(axis=1)) % 97
     valid = usable & (remainder == 1)
     return valid, np.zeros(len(length), dtype=np.bool_)
 
@@ -328,9 +335,9 @@ def _kept(
     """The strings with only the bytes ``keep`` marks."""
     import pyarrow as pa
 
-    kept = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
+    kept = np.concatenate((np.zeros(1, np.int32), np.cumsum(keep, dtype=np.int32)))
     return pa.StringArray.from_buffers(
-        count, pa.py_buffer(kept[offsets].astype(np.int32)), pa.py_buffer(data[keep]), validity
+        count, pa.py_buffer(kept[offsets]), pa.py_buffer(data[keep]), validity
     )
 
 
@@ -418,8 +425,8 @@ class CellFeatures:
 
     def __init__(self, cells: Any) -> None:
         self._cells = cells
-        self._digits: npt.NDArray[np.int64] | None = None
-        self._letters: npt.NDArray[np.int64] | None = None
+        self._digits: npt.NDArray[np.int32] | None = None
+        self._letters: npt.NDArray[np.int32] | None = None
         self._lengths: npt.NDArray[np.int64] | None = None
         self._has: dict[str, npt.NDArray[np.bool_]] = {}
 
@@ -442,23 +449,24 @@ class CellFeatures:
             keep = has if keep is None else keep & has
         return keep
 
-    def digits(self) -> npt.NDArray[np.int64]:
+    def digits(self) -> npt.NDArray[np.int32]:
         if self._digits is None:
             self._digits = self._count(_is_digit)
         return self._digits
 
-    def letters(self) -> npt.NDArray[np.int64]:
+    def letters(self) -> npt.NDArray[np.int32]:
         if self._letters is None:
             self._letters = self._count(_is_letter)
         return self._letters
 
     def _count(
         self, marks: Callable[[npt.NDArray[np.uint8]], npt.NDArray[np.bool_]]
-    ) -> npt.NDArray[np.int64]:
+    ) -> npt.NDArray[np.int32]:
         """Per cell, the bytes ``marks`` picks (one cumulative sum over the buffer)."""
         _, offsets, data, _ = _string_buffers(self._cells)
-        running = np.concatenate(([0], np.cumsum(marks(data), dtype=np.int64)))
-        counted: npt.NDArray[np.int64] = running[offsets[1:]] - running[offsets[:-1]]
+        # int32: a batch's string buffer stays below 2 GiB (Arrow's own offsets are int32).
+        running = np.concatenate((np.zeros(1, np.int32), np.cumsum(marks(data), dtype=np.int32)))
+        counted: npt.NDArray[np.int32] = running[offsets[1:]] - running[offsets[:-1]]
         return counted
 
     def lengths(self) -> npt.NDArray[np.int64]:

@@ -569,16 +569,20 @@ def classify_unmasked(text: str, detector: PiiDetector) -> str | None:
         candidate = match.group(0)
         if not detector.validate(candidate):
             continue
-        digits = _DIGITS.sub("", candidate)
-        if (
-            (detector.type == "card" and digits in TEST_CARDS)
-            or (detector.type == "ssn" and digits in TEST_SSNS)
-            or (detector.type == "email" and _TEST_DOMAIN.search(candidate))
-        ):
+        if _is_test_value(detector.type, candidate):
             verdict = "test"
         else:
             return "pii"
     return verdict
+
+
+def _is_test_value(kind: str, candidate: str) -> bool:
+    """A well-known test card, SSN or example-domain address (other types have none)."""
+    if kind == "card":
+        return _DIGITS.sub("", candidate) in TEST_CARDS
+    if kind == "ssn":
+        return _DIGITS.sub("", candidate) in TEST_SSNS
+    return kind == "email" and _TEST_DOMAIN.search(candidate) is not None
 
 
 TEST_EMAIL_PATTERN = r"@(?:[\w.-]+\.)?example\.(?:com|org|net)$|\.test$|\.localhost$"
