@@ -213,6 +213,11 @@ def _drop_ibans(strings: Any, mask: Any) -> Any:
 
     from seawall.detectors._vectorised import VECTOR_VALIDATORS, false_for_null
 
+    # An IBAN starts with its country's two letters: a literal kernel finds the cells
+    # that could be one before the regex looks (card columns have none).
+    lettered = false_for_null(pc.utf8_is_alpha(pc.utf8_slice_codeunits(strings, 0, 2)))
+    if not pc.any(pc.and_(mask, lettered)).as_py():
+        return mask
     shape = false_for_null(pc.match_substring_regex(strings, f"^(?:{IBAN_CANDIDATE})$"))
     whole = pc.and_(mask, shape)
     if not pc.any(whole).as_py():
@@ -349,6 +354,27 @@ class _Judged:
     whole_valid: int = 0  # ... and passed the validator (test values included)
 
 
+def _or_matching(cells: Any, flags: Any, pattern: str) -> Any:
+    """``flags``, plus the cells it leaves False that ``pattern`` finds a match in."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from seawall.detectors._vectorised import false_for_null
+
+    rest = pc.indices_nonzero(pc.invert(flags))
+    if len(rest) == 0:
+        return flags
+    if len(rest) == len(cells):
+        return false_for_null(pc.match_substring_regex(cells, pattern))
+    found = false_for_null(pc.match_substring_regex(cells.take(rest), pattern))
+    combined = np.asarray(flags.to_numpy(zero_copy_only=False), dtype=np.bool_).copy()
+    combined[rest.to_numpy()[np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.bool_)]] = (
+        True
+    )
+    return pa.array(combined)
+
+
 def _judge_cells(cells: Any, detector: PiiDetector) -> _Judged:
     """Which cells hold unmasked PII of this detector's type."""
     import numpy as np
@@ -357,7 +383,17 @@ def _judge_cells(cells: Any, detector: PiiDetector) -> _Judged:
     # numpy with pyarrow: imported on first use, so scans without data files start fast
     from seawall.detectors._vectorised import VECTOR_VALIDATORS, false_for_null
 
-    mask = false_for_null(pc.match_substring_regex(cells, detector.candidate))
+    vector = VECTOR_VALIDATORS.get(detector.type)
+    shaped = None
+    if vector is None:
+        mask = false_for_null(pc.match_substring_regex(cells, detector.candidate))
+    else:
+        # Cells that are one candidate whole hold a candidate (tests check the shapes
+        # say so): the candidate search runs on the other cells only.
+        shaped = false_for_null(
+            pc.match_substring_regex(cells, f"^(?:{vector[0] or detector.candidate})$")
+        )
+        mask = _or_matching(cells, shaped, detector.candidate)
     if not pc.any(mask).as_py():
         return _Judged(np.zeros(0, dtype=np.int64), 0)
     if detector.vectorised:
@@ -369,12 +405,10 @@ def _judge_cells(cells: Any, detector: PiiDetector) -> _Judged:
     found: list[Any] = []
     if detector.type == "card":
         mask = _drop_ibans(cells, mask)
-    vector = VECTOR_VALIDATORS.get(detector.type)
     if vector is not None:
         # Cells that are one candidate whole: decided in arrays, not per cell.
-        shape, validate = vector
-        whole_pattern = f"^(?:{shape or detector.candidate})$"
-        whole = pc.and_(mask, false_for_null(pc.match_substring_regex(cells, whole_pattern)))
+        validate = vector[1]
+        whole = pc.and_(mask, shaped)
         if pc.any(whole).as_py():
             rows = pc.indices_nonzero(whole)
             pii, test = validate(cells.take(rows))
