@@ -368,10 +368,9 @@ def _or_matching(cells: Any, flags: Any, pattern: str) -> Any:
     if len(rest) == len(cells):
         return false_for_null(pc.match_substring_regex(cells, pattern))
     found = false_for_null(pc.match_substring_regex(cells.take(rest), pattern))
-    combined = np.asarray(flags.to_numpy(zero_copy_only=False), dtype=np.bool_).copy()
-    combined[rest.to_numpy()[np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.bool_)]] = (
-        True
-    )
+    # Neither has nulls, so both come out as plain numpy booleans.
+    combined = np.array(flags.to_numpy(zero_copy_only=False), dtype=np.bool_)
+    combined[rest.to_numpy()[found.to_numpy(zero_copy_only=False)]] = True
     return pa.array(combined)
 
 
