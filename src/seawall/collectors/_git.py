@@ -176,16 +176,23 @@ def history_blobs(
             )
         except FileNotFoundError:
             raise GitError("git is not installed") from None
+        except OSError as exc:
+            raise GitError(f"cannot start git rev-list: {exc.strerror}") from None
         assert listing.stdout is not None
         with listing:
-            sizes = subprocess.Popen(
-                _command(root, "cat-file", check),
-                stdin=listing.stdout,
-                stdout=subprocess.PIPE,
-                stderr=check_errors,
-                env=_environment(),
-            )
-            listing.stdout.close()  # cat-file holds the read end now
+            try:
+                sizes = subprocess.Popen(
+                    _command(root, "cat-file", check),
+                    stdin=listing.stdout,
+                    stdout=subprocess.PIPE,
+                    stderr=check_errors,
+                    env=_environment(),
+                )
+            except OSError as exc:  # rev-list would block on a pipe nobody reads
+                listing.kill()
+                raise GitError(f"cannot start git cat-file: {exc.strerror}") from None
+            finally:
+                listing.stdout.close()  # cat-file holds the read end now
             try:
                 output, _ = sizes.communicate(timeout=3600)
             except subprocess.TimeoutExpired:
@@ -315,6 +322,8 @@ class IntroductionLog:
             )
         except FileNotFoundError:
             self._failure = GitError("git is not installed")
+        except OSError as exc:  # out of processes or file descriptors: said when needed
+            self._failure = GitError(f"cannot start git log: {exc.strerror}")
 
     def introductions(self, wanted: set[str]) -> dict[str, Introduction]:
         """As :func:`introductions`, from the log produced in the background."""
