@@ -14,13 +14,14 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "GitError",
     "Introduction",
+    "IntroductionLog",
     "head_blobs",
     "history_blobs",
-    "introductions",
     "is_ancestor",
     "is_repository_root",
     "read_blobs",
@@ -86,9 +87,24 @@ def _run(root: str, *args: str, check: bool = True) -> bytes:
     except subprocess.TimeoutExpired:
         raise GitError(f"git {args[0]} timed out") from None
     if check and result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {message[-1] if message else result.returncode}")
+        raise _failed(args[0], result.stderr, result.returncode)
     return result.stdout
+
+
+def _start(root: str, *args: str, **streams: Any) -> subprocess.Popen[bytes]:
+    """A git process in the background (``streams``: Popen's stdin, stdout, stderr)."""
+    try:
+        return subprocess.Popen(_command(root, *args), env=_environment(), **streams)
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    except OSError as exc:  # out of processes or file descriptors
+        raise GitError(f"cannot start git {args[0]}: {exc.strerror}") from None
+
+
+def _failed(command: str, stderr: bytes, returncode: int) -> GitError:
+    """The error for a git command that failed: git's own last line of complaint."""
+    message = stderr.decode("utf-8", "replace").strip().splitlines()
+    return GitError(f"git {command} failed: {message[-1] if message else returncode}")
 
 
 def is_repository_root(root: str) -> bool:
@@ -166,31 +182,19 @@ def history_blobs(
         args += ["--not", *excluded]
     check = "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"
     with tempfile.TemporaryFile() as listing_errors, tempfile.TemporaryFile() as check_errors:
-        try:
-            listing = subprocess.Popen(
-                _command(root, *args),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=listing_errors,
-                env=_environment(),
-            )
-        except FileNotFoundError:
-            raise GitError("git is not installed") from None
-        except OSError as exc:
-            raise GitError(f"cannot start git rev-list: {exc.strerror}") from None
+        listing = _start(
+            root, *args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=listing_errors
+        )
         assert listing.stdout is not None
         with listing:
             try:
-                sizes = subprocess.Popen(
-                    _command(root, "cat-file", check),
-                    stdin=listing.stdout,
-                    stdout=subprocess.PIPE,
+                sizes = _start(
+                    root, "cat-file", check, stdin=listing.stdout, stdout=subprocess.PIPE,
                     stderr=check_errors,
-                    env=_environment(),
-                )
-            except OSError as exc:  # rev-list would block on a pipe nobody reads
+                )  # fmt: skip
+            except GitError:  # rev-list would block on a pipe nobody reads
                 listing.kill()
-                raise GitError(f"cannot start git cat-file: {exc.strerror}") from None
+                raise
             finally:
                 listing.stdout.close()  # cat-file holds the read end now
             try:
@@ -206,9 +210,7 @@ def history_blobs(
         ):
             if process.returncode != 0:
                 errors.seek(0)
-                message = errors.read().decode("utf-8", "replace").strip().splitlines()
-                reason = message[-1] if message else process.returncode
-                raise GitError(f"git {name} failed: {reason}")
+                raise _failed(name, errors.read(), process.returncode)
     blobs: list[tuple[str, str, int]] = []
     missing: set[str] = set()
     for line in output.split(b"\n"):
@@ -226,15 +228,12 @@ def read_blobs(root: str, oids: list[str]) -> Iterator[tuple[str, bytes]]:
     """Stream blob contents with one ``git cat-file --batch`` process."""
     if not oids:
         return
-    process = subprocess.Popen(
-        _command(root, "cat-file", "--batch"),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        # Nothing reads its complaints (a missing object shows in the output): a pipe
-        # could fill up and stall git.
+    # Nothing reads its complaints (a missing object shows in the output): a pipe
+    # could fill up and stall git.
+    process = _start(
+        root, "cat-file", "--batch", stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
-        env=_environment(),
-    )
+    )  # fmt: skip
     assert process.stdin is not None and process.stdout is not None
 
     def feed() -> None:
@@ -273,7 +272,7 @@ def read_blobs(root: str, oids: list[str]) -> Iterator[tuple[str, bytes]]:
         stdout.close()
 
 
-# Every commit's added and changed blobs, oldest first (what `introductions` reads).
+# Every commit's added and changed blobs, oldest first (what IntroductionLog reads).
 _INTRODUCTIONS_LOG = (
     "log",
     "--all",
@@ -289,15 +288,8 @@ _INTRODUCTIONS_LOG = (
 )
 
 
-def introductions(root: str, wanted: set[str]) -> dict[str, Introduction]:
-    """For each wanted blob, the oldest commit that added it, with author and date."""
-    if not wanted:
-        return {}
-    return _parse_introductions(_run(root, *_INTRODUCTIONS_LOG), wanted)
-
-
 class IntroductionLog:
-    """The log `introductions` reads, produced by a git process in the background.
+    """For each wanted blob, the oldest commit that added it: from a git log run in the background.
 
     Walking every commit's diff takes git a few tenths of a second on a large
     history. Started before the blob listing, it runs on the core that listing
@@ -308,25 +300,20 @@ class IntroductionLog:
     """
 
     def __init__(self, root: str) -> None:
-        self._output = tempfile.TemporaryFile()  # noqa: SIM115 - closed in introductions()
-        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in introductions()
+        self._output = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         self._process: subprocess.Popen[bytes] | None = None
         self._failure: GitError | None = None
         try:
-            self._process = subprocess.Popen(
-                _command(root, *_INTRODUCTIONS_LOG),
-                stdin=subprocess.DEVNULL,
-                stdout=self._output,
+            self._process = _start(
+                root, *_INTRODUCTIONS_LOG, stdin=subprocess.DEVNULL, stdout=self._output,
                 stderr=self._errors,
-                env=_environment(),
-            )
-        except FileNotFoundError:
-            self._failure = GitError("git is not installed")
-        except OSError as exc:  # out of processes or file descriptors: said when needed
-            self._failure = GitError(f"cannot start git log: {exc.strerror}")
+            )  # fmt: skip
+        except GitError as exc:  # said when the introductions are asked for
+            self._failure = exc
 
     def introductions(self, wanted: set[str]) -> dict[str, Introduction]:
-        """As :func:`introductions`, from the log produced in the background."""
+        """The oldest commit (with author and date) that added each wanted blob."""
         if not wanted:
             return {}
         return _parse_introductions(self._read(), wanted)
@@ -344,8 +331,7 @@ class IntroductionLog:
             raise self._failure from None
         if returncode != 0:
             self._errors.seek(0)
-            message = self._errors.read().decode("utf-8", "replace").strip().splitlines()
-            self._failure = GitError(f"git log failed: {message[-1] if message else returncode}")
+            self._failure = _failed("log", self._errors.read(), returncode)
             raise self._failure
         self._output.seek(0)
         return self._output.read()

@@ -380,7 +380,7 @@ def _judge_cells(cells: Any, detector: PiiDetector) -> _Judged:
     import pyarrow.compute as pc
 
     # numpy with pyarrow: imported on first use, so scans without data files start fast
-    from seawall.detectors._vectorised import VECTOR_VALIDATORS, false_for_null
+    from seawall.detectors._vectorised import VECTOR_VALIDATORS, false_for_null, judged_per_value
 
     vector = VECTOR_VALIDATORS.get(detector.type)
     shaped = None
@@ -415,19 +415,13 @@ def _judge_cells(cells: Any, detector: PiiDetector) -> _Judged:
             tests += int(test.sum())
             whole_count, whole_valid = len(rows), int(pii.sum()) + int(test.sum())
             mask = pc.and_(mask, pc.invert(whole))
-    hits = pc.indices_nonzero(mask)
-    verdicts: dict[str, str | None] = {}  # repeated values are judged once per batch
-    python_rows = []
-    for row, value in zip(hits.to_pylist(), cells.take(hits).to_pylist(), strict=True):
-        if value in verdicts:
-            verdict = verdicts[value]
-        else:
-            verdict = verdicts[value] = classify_unmasked(value, detector)
-        if verdict == "pii":
-            python_rows.append(row)
-        elif verdict == "test":
-            tests += 1
-    found.append(np.array(python_rows, dtype=np.int64))
+    hits = pc.indices_nonzero(mask).to_numpy().astype(np.int64)
+    verdicts = np.array(
+        judged_per_value(cells, hits, lambda value: classify_unmasked(value, detector)),
+        dtype=object,
+    )
+    found.append(hits[verdicts == "pii"])
+    tests += int((verdicts == "test").sum())
     return _Judged(np.sort(np.concatenate(found)), tests, whole_count, whole_valid)
 
 

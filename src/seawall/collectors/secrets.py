@@ -560,8 +560,9 @@ def _introductions(run: _Run, wanted: set[str]) -> dict[str, git.Introduction]:
     found = {keys[key]: git.Introduction(*row) for key, row in cached.items()}
     missing = wanted - set(found)
     if missing:
-        log = run.introduction_log
-        fresh = log.introductions(missing) if log else git.introductions(run.root, missing)
+        if run.introduction_log is None:  # not started next to a long scan: now
+            run.introduction_log = git.IntroductionLog(run.root)
+        fresh = run.introduction_log.introductions(missing)
         found.update(fresh)
         run.cache.put_many(
             {f"intro:{oid}": [i.commit, i.author, i.date, i.path] for oid, i in fresh.items()}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -26,11 +26,31 @@ from seawall.detectors.pii import (
     NOT_PUBLIC_V4,
     TEST_CARDS,
     TEST_SSNS,
+    PiiDetector,
 )
 
-__all__ = ["VECTOR_VALIDATORS", "CellFeatures", "false_for_null", "true_for_null"]
+__all__ = [
+    "VECTOR_VALIDATORS",
+    "CellFeatures",
+    "false_for_null",
+    "judged_per_value",
+    "true_for_null",
+]
 
 Verdicts = tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]
+Verdict = TypeVar("Verdict")
+
+
+def judged_per_value(
+    values: Any, rows: npt.NDArray[np.int64], judge: Callable[[str], Verdict]
+) -> list[Verdict]:
+    """``judge`` of the value at each of ``rows``, asked once per distinct value
+    (columns repeat their values)."""
+    import pyarrow as pa
+
+    left = values.take(pa.array(rows)).to_pylist()
+    verdicts = {value: judge(value) for value in set(left)}
+    return [verdicts[value] for value in left]
 
 
 def _matrix(strings: Any, width: int, align_right: bool) -> npt.NDArray[np.uint8]:
@@ -198,9 +218,7 @@ def ips(values: Any) -> Verdicts:
         verdict[rows] = ipv4s(values.take(pa.array(rows)))[0]
     rows = np.flatnonzero(~dotted & ~_flags(pc.is_null(values)))
     if len(rows):
-        left = values.take(pa.array(rows)).to_pylist()
-        judged = {value: valid_ip(value) for value in set(left)}
-        verdict[rows] = [judged[value] for value in left]
+        verdict[rows] = judged_per_value(values, rows, valid_ip)
     return verdict, np.zeros(count, dtype=np.bool_)
 
 
@@ -287,9 +305,7 @@ def phones(values: Any) -> Verdicts:
     open_ &= ~every_region_shaped
     rows = np.flatnonzero(open_)
     if len(rows):
-        left = values.take(pa.array(rows)).to_pylist()
-        judged = {value: pii.valid_phone(value) for value in set(left)}
-        verdict[rows] = [judged[value] for value in left]
+        verdict[rows] = judged_per_value(values, rows, pii.valid_phone)
     return verdict, np.zeros(count, dtype=np.bool_)
 
 
@@ -456,7 +472,7 @@ class CellFeatures:
         self._lengths: npt.NDArray[np.int64] | None = None
         self._has: dict[str, npt.NDArray[np.bool_]] = {}
 
-    def possible(self, detector: Any) -> npt.NDArray[np.bool_] | None:
+    def possible(self, detector: PiiDetector) -> npt.NDArray[np.bool_] | None:
         """Cells that meet ``detector``'s requirements, or None when it states none."""
         keep: npt.NDArray[np.bool_] | None = None
         if detector.min_digits:
@@ -550,8 +566,8 @@ def _prefixed(strings: Any, prefix: re.Pattern[str] | None) -> npt.NDArray[np.bo
 
 
 # detector type -> (whole-cell pattern, the array validator); the pattern is
-# anchored by the caller and is narrower than the detector's candidate where
-# only part of what it accepts can be decided here (IPv4 of the IP detector).
+# anchored by the caller, None means the detector's candidate, and a whole match
+# always holds a candidate (tests check it).
 VECTOR_VALIDATORS: dict[str, tuple[str | None, Callable[[Any], Verdicts]]] = {
     # A leading "+" (a phone number's) is outside the candidate the text scan takes.
     "card": (r"\+?(?:\d[ \-]?){11,18}\d", cards),

@@ -349,9 +349,9 @@ class PiiDetector:
     # counts these without leaving Arrow.
     vectorised: bool = False
     # What any cell the candidate regex matches must have: at least so many digits
-    # and letters, this character, so many characters (at most ``max_length`` for patterns
-    # anchored on the whole cell). The column scan runs the regex only on cells
-    # that have them, counted at array speed (tests check no candidate is lost).
+    # and letters, this character, so many characters (and at most ``max_length``
+    # for patterns anchored on the whole cell). The column scan runs the regex only
+    # on cells that have them, counted at array speed (tests check none is lost).
     min_digits: int = 0
     min_letters: int = 0  # ASCII letters
     needs: str = ""
@@ -512,7 +512,6 @@ DETECTORS: tuple[PiiDetector, ...] = (
         min_letters=4,
         needs=" ",
         min_length=5,
-        max_length=None,
     ),
 )
 

@@ -256,6 +256,13 @@ class _Prefilter:
         self.backend = backend
         self._rules = rules
         self.serialized: bytes | None = None
+        # Rules this prefilter never names: their path decides (SecretDetector). With
+        # Hyperscan, rules limited to some paths (.pgpass, .netrc, ...) stay out of the
+        # database: a pattern without a literal (a .pgpass line) would cost Hyperscan a
+        # fifth of its time on every other file.
+        self.path_decides = frozenset(
+            index for index, rule in enumerate(rules) if rule.paths and backend == "hyperscan"
+        )
         if backend == "hyperscan" and serialized is not None:
             try:
                 self._database = hyperscan.loadb(serialized, hyperscan.HS_MODE_BLOCK)
@@ -266,11 +273,7 @@ class _Prefilter:
                 pass
         if backend == "hyperscan":
             self._database = hyperscan.Database()
-            # Rules limited to some paths (.pgpass, .netrc, ...) stay out: their
-            # path is a sharper prefilter than any pattern, and a pattern without
-            # a literal (a .pgpass line) costs Hyperscan a fifth of its time on
-            # every other file. SecretDetector runs them where the path matches.
-            ids = [index for index, rule in enumerate(rules) if not rule.paths]
+            ids = [index for index in range(len(rules)) if index not in self.path_decides]
             expressions = [rules[index].pattern.encode() for index in ids]
             ids += [len(rules) + offset for offset in range(len(_ENCODED_RUNS))]
             expressions += [run.hint for run in _ENCODED_RUNS]
@@ -334,10 +337,15 @@ class SecretDetector:
         self._extra_allow: Sequence[Any] = ()
         self._path = ""
         self._paths = [re.compile(rule.paths) if rule.paths else None for rule in self.rules]
-        self._path_limits = [(i, limit) for i, limit in enumerate(self._paths) if limit is not None]
-        # One search says whether any of them applies: most paths match none.
+        # The rules the prefilter leaves to their path; one search says whether any
+        # applies (most paths match none).
+        self._path_limits = [
+            (i, limit)
+            for i, limit in enumerate(self._paths)
+            if limit is not None and i in self._prefilter.path_decides
+        ]
         self._any_path_limit = (
-            re.compile("|".join(f"(?:{rule.paths})" for rule in self.rules if rule.paths))
+            re.compile("|".join(f"(?:{self.rules[i].paths})" for i, _ in self._path_limits))
             if self._path_limits
             else None
         )
@@ -349,7 +357,7 @@ class SecretDetector:
         return self._prefilter.serialized
 
     def _path_rules(self) -> list[int]:
-        """The path-limited rules whose paths match the current file (kept out of Hyperscan)."""
+        """The rules left to their path whose path matches the current file."""
         if self._path_rule_memo[0] != self._path:
             matching = []
             if self._any_path_limit is not None and self._any_path_limit.search(self._path):
@@ -382,8 +390,7 @@ class SecretDetector:
         results: list[tuple[int, int, int, SecretHit]] = []
         lines = _LineIndex(data)
         candidates = self._prefilter.candidates(data)
-        if self.backend == "hyperscan":
-            candidates.update(self._path_rules())
+        candidates.update(self._path_rules())
         rule_count = len(self.rules)
         for index in sorted(candidates):
             if index >= rule_count:
