@@ -283,3 +283,43 @@ def test_nested_json_and_parquet_columns(tmp_path: Path) -> None:
     found = by_type(tmp_path / "nested.parquet")
     assert found[("contacts.email", "email")] == (1, 0)
     assert found[("attrs.value", "iban")] == (1, 0)
+
+
+def test_dense_columns_skip_the_candidate_pass_with_the_same_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches of 100 records: the contact column is all candidates at first (so
+    # later batches skip the "any candidate" pass), then mostly plain words with a
+    # few emails, masks and phone numbers. Skipping must change nothing.
+    import random
+
+    monkeypatch.setattr(data_pii, "_BATCH_ROWS", 100)
+    rng = random.Random(5)
+    contact = [f"user{i}@mail-{i % 7}.com" for i in range(400)]
+    contact += [
+        rng.choice(["n/a", "see notes", "tbd", "****", f"+44 20 7946 {rng.randint(0, 9999):04d}"])
+        if i % 9
+        else f"late{i}@corp.example.org"
+        for i in range(1_600)
+    ]
+    table = pa.table({"contact": contact, "note": [f"item {i}" for i in range(2_000)]})
+    path = tmp_path / "shifting.parquet"
+    pq.write_table(table, path)
+
+    passes: list[str] = []
+    real = data_pii._any_candidate
+
+    def counted(name: str) -> str:
+        passes.append(name)
+        return real(name)
+
+    monkeypatch.setattr(data_pii, "_any_candidate", counted)
+    skipping = scan_file(str(path), "shifting.parquet", example_limit=10_000)
+    skipped_passes = passes.count("contact")
+    passes.clear()
+    monkeypatch.setattr(data_pii, "_DENSE_SKIPS", 0)
+    measuring = scan_file(str(path), "shifting.parquet", example_limit=10_000)
+    assert passes.count("contact") == 20  # one per batch
+    assert skipped_passes < 20
+    assert skipping == measuring
+    assert {c.type for c in measuring.columns} >= {"email", "phone"}

@@ -296,3 +296,18 @@ def test_cell_features_never_drop_a_cell_the_candidate_regex_matches() -> None:
         assert not dropped, (detector.type, dropped[:5])
         # ... and the requirements do prune: most of these strings cannot match.
         assert possible.sum() < len(values), detector.type
+
+
+@pytest.mark.parametrize("layout", ["plain", "sliced", "large"])
+def test_cell_features_find_a_character_wherever_python_does(layout: str) -> None:
+    rng = random.Random(11)
+    values = [_candidate_like(rng) for _ in range(5_000)] + [None, "", "@", "+@+", "é@"]
+    array = {
+        "plain": pa.array(values, pa.string()),
+        "sliced": pa.array(["@@", *values], pa.string()).slice(1),
+        "large": pa.array(values, pa.large_string()),
+    }[layout]
+    features = CellFeatures(array)
+    for character in ("@", "+", "-", " ", "é"):
+        expected = [v is not None and character in v for v in values]
+        assert features.has(character).tolist() == expected, character

@@ -17,7 +17,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,7 +176,17 @@ class _Tallies(dict[tuple[str, int], _Tally]):
         super().__init__()
         self.cells: Counter[str] = Counter()
         self.rows = 0  # records read (the Spark workers' partial tallies report it)
+        # Columns whose cells were nearly all candidates when last measured, and how
+        # many more batches may skip the "any candidate" pass (see _scan_column).
+        self.dense: dict[str, int] = {}
 
+
+# A column counts as dense when this share of its cells are candidates; it then
+# skips the "any candidate" pass for this many batches before measuring again.
+# Below about half, the cells the pass would drop cost the detectors more than
+# the pass itself.
+_DENSE_SHARE = 0.75
+_DENSE_SKIPS = 7
 
 # Checksummed types and the share of random digit strings of their shape that
 # pass: a structured column where about that share passes holds identifiers.
@@ -205,28 +215,69 @@ def _applicable(name: str) -> tuple[tuple[int, PiiDetector], ...]:
     return tuple(chosen)
 
 
-def _drop_ibans(strings: Any, mask: Any) -> Any:
+def _drop_ibans(strings: Any, mask: Any, whole: _WholeCells) -> Any:
     """``mask`` without cells that are one valid IBAN (its digit groups can pass Luhn)."""
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from seawall.detectors._vectorised import VECTOR_VALIDATORS, false_for_null
+    from seawall.detectors._vectorised import false_for_null
 
     # An IBAN starts with its country's two letters: a literal kernel finds the cells
     # that could be one before the regex looks (card columns have none).
     lettered = false_for_null(pc.utf8_is_alpha(pc.utf8_slice_codeunits(strings, 0, 2)))
     if not pc.any(pc.and_(mask, lettered)).as_py():
         return mask
-    shape = false_for_null(pc.match_substring_regex(strings, f"^(?:{IBAN_CANDIDATE})$"))
-    whole = pc.and_(mask, shape)
-    if not pc.any(whole).as_py():
+    _, valid, _ = whole("iban", IBAN_CANDIDATE)
+    if not valid.any():
         return mask
-    rows = pc.indices_nonzero(whole)
-    valid, _ = VECTOR_VALIDATORS["iban"][1](strings.take(rows))
-    drop = np.zeros(len(strings), dtype=np.bool_)
-    drop[rows.to_numpy()[valid]] = True
-    return pc.and_(mask, pc.invert(pa.array(drop)))
+    return pc.and_(mask, pc.invert(pa.array(valid)))
+
+
+class _WholeCellVerdicts:
+    """A column's cells that are one candidate of an array-validated type whole, and
+    the validator's verdicts on them, worked out once per cell and type.
+
+    Two detectors can ask about the same cells: in an IBAN column the IBAN
+    detector does, and so does the card detector, whose candidates (digit
+    groups) sit inside every IBAN.
+    """
+
+    def __init__(self, cells: Any) -> None:
+        self._cells = cells
+        self._by_shape: dict[tuple[str, str], tuple[Any, Any, Any, Any]] = {}
+
+    def of(self, kind: str, shape: str, picked: Any) -> tuple[Any, Any, Any]:
+        """(``shape`` matches whole, PII, test value) for the cells at ``picked`` (None:
+        all), by the array validator of ``kind``."""
+        import numpy as np
+        import pyarrow as pa
+
+        from seawall.detectors._vectorised import VECTOR_VALIDATORS, _flags, _fullmatch
+
+        count = len(self._cells)
+        if (kind, shape) not in self._by_shape:
+            self._by_shape[kind, shape] = (
+                np.zeros(count, dtype=np.bool_),  # known: worked out already
+                np.zeros(count, dtype=np.bool_),  # the shape matches whole
+                np.zeros(count, dtype=np.bool_),  # PII
+                np.zeros(count, dtype=np.bool_),  # a well-known test value
+            )
+        known, shaped, pii, test = self._by_shape[kind, shape]
+        rows = np.arange(count) if picked is None else picked
+        todo = rows[~known[rows]]
+        if len(todo):
+            cells = self._cells if len(todo) == count else self._cells.take(pa.array(todo))
+            whole = _flags(_fullmatch(cells, shape))
+            at = np.flatnonzero(whole)
+            shaped[todo[at]] = True
+            if len(at):
+                valid, tested = VECTOR_VALIDATORS[kind][1](cells.take(pa.array(at)))
+                pii[todo[at]], test[todo[at]] = valid, tested
+            known[todo] = True
+        return shaped[rows], pii[rows], test[rows]
+
+
+_WholeCells = Callable[[str, str], tuple[Any, Any, Any]]
 
 
 @functools.cache
@@ -304,10 +355,20 @@ def _scan_column(
     trimmed = pc.utf8_trim_whitespace(strings)
     # One pass for "any candidate" picks the cells worth a closer look; distractor
     # columns (ids, timestamps, versions) usually stop here. Masks are looked for
-    # among those cells only.
-    chosen = pc.indices_nonzero(
-        false_for_null(pc.match_substring_regex(trimmed, _any_candidate(hint)))
-    )
+    # among those cells only. In a column where nearly every cell was a candidate
+    # the pass picks almost nothing out, so the next batches skip it (and take
+    # every cell: each detector's own regex still decides), measuring it again
+    # every few batches. The results are the same either way.
+    if tallies.dense.get(name, 0) > 0:
+        tallies.dense[name] -= 1
+        chosen = pc.indices_nonzero(pc.is_valid(trimmed))
+    else:
+        chosen = pc.indices_nonzero(
+            false_for_null(pc.match_substring_regex(trimmed, _any_candidate(hint)))
+        )
+        present = len(trimmed) - trimmed.null_count
+        if present and len(chosen) >= _DENSE_SHARE * present:
+            tallies.dense[name] = _DENSE_SKIPS
     if len(chosen) == 0:
         return
     cells = trimmed if len(chosen) == len(trimmed) else trimmed.take(chosen)
@@ -321,6 +382,7 @@ def _scan_column(
     if rows is not None:  # values of lists: the records that hold them
         positions = rows[positions]
     features = CellFeatures(cells)
+    whole_cells = _WholeCellVerdicts(cells)
     for index, detector in _applicable(hint):
         possible = features.possible(detector)
         subset, picked = cells, None
@@ -332,7 +394,7 @@ def _scan_column(
                 subset = cells.take(pa.array(picked))
             else:
                 picked = None
-        judged = _judge_cells(subset, detector)
+        judged = _judge_cells(subset, detector, functools.partial(whole_cells.of, picked=picked))
         if picked is not None:  # back to indexes of the column's candidate cells
             judged = dataclasses.replace(judged, rows=picked[judged.rows])
         if len(judged.rows) or judged.tests or judged.whole:
@@ -374,47 +436,46 @@ def _or_matching(cells: Any, flags: Any, pattern: str) -> Any:
     return pa.array(combined)
 
 
-def _judge_cells(cells: Any, detector: PiiDetector) -> _Judged:
-    """Which cells hold unmasked PII of this detector's type."""
+def _judge_cells(cells: Any, detector: PiiDetector, whole: _WholeCells) -> _Judged:
+    """Which cells hold unmasked PII of this detector's type (``whole``: the column's
+    shared whole-cell verdicts, for these cells)."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     # numpy with pyarrow: imported on first use, so scans without data files start fast
     from seawall.detectors._vectorised import VECTOR_VALIDATORS, false_for_null, judged_per_value
 
     vector = VECTOR_VALIDATORS.get(detector.type)
-    shaped = None
     if vector is None:
         mask = false_for_null(pc.match_substring_regex(cells, detector.candidate))
     else:
         # Cells that are one candidate whole hold a candidate (tests check the shapes
         # say so): the candidate search runs on the other cells only.
-        shaped = false_for_null(
-            pc.match_substring_regex(cells, f"^(?:{vector[0] or detector.candidate})$")
-        )
-        mask = _or_matching(cells, shaped, detector.candidate)
+        shaped, pii, test = whole(detector.type, vector[0] or detector.candidate)
+        mask = _or_matching(cells, pa.array(shaped), detector.candidate)
     if not pc.any(mask).as_py():
         return _Judged(np.zeros(0, dtype=np.int64), 0)
     if detector.vectorised:
-        test = false_for_null(pc.match_substring_regex(cells, TEST_EMAIL_PATTERN, ignore_case=True))
-        tests = pc.sum(pc.and_(mask, test)).as_py() or 0
-        rows = pc.indices_nonzero(pc.and_(mask, pc.invert(test))).to_numpy().astype(np.int64)
-        return _Judged(rows, tests)
+        test_email = false_for_null(
+            pc.match_substring_regex(cells, TEST_EMAIL_PATTERN, ignore_case=True)
+        )
+        tests = pc.sum(pc.and_(mask, test_email)).as_py() or 0
+        rows = pc.indices_nonzero(pc.and_(mask, pc.invert(test_email))).to_numpy()
+        return _Judged(rows.astype(np.int64), tests)
     tests = whole_count = whole_valid = 0
     found: list[Any] = []
     if detector.type == "card":
-        mask = _drop_ibans(cells, mask)
-    if vector is not None:
-        # Cells that are one candidate whole: decided in arrays, not per cell.
-        validate = vector[1]
-        whole = pc.and_(mask, shaped)
-        if pc.any(whole).as_py():
-            rows = pc.indices_nonzero(whole)
-            pii, test = validate(cells.take(rows))
-            found.append(rows.to_numpy()[pii].astype(np.int64))
-            tests += int(test.sum())
-            whole_count, whole_valid = len(rows), int(pii.sum()) + int(test.sum())
-            mask = pc.and_(mask, pc.invert(whole))
+        mask = _drop_ibans(cells, mask, whole)
+    if vector is not None and shaped.any():
+        # Cells that are one candidate whole: decided in arrays, not per cell (every
+        # one of them is in the mask, unless it is a valid IBAN a card mask dropped).
+        taken = np.asarray(mask.to_numpy(zero_copy_only=False), dtype=np.bool_) & shaped
+        found.append(np.flatnonzero(taken & pii))
+        tests += int((taken & test).sum())
+        whole_count = int(taken.sum())
+        whole_valid = int((taken & pii).sum()) + int((taken & test).sum())
+        mask = pc.and_(mask, pa.array(~shaped))
     hits = pc.indices_nonzero(mask).to_numpy().astype(np.int64)
     verdicts = np.array(
         judged_per_value(cells, hits, lambda value: classify_unmasked(value, detector)),

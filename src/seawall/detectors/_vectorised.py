@@ -82,6 +82,10 @@ def _in(strings: Any, values: frozenset[str]) -> npt.NDArray[np.bool_]:
     return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.bool_)
 
 
+# How many bits each 10-bit value has set (the distinct digits of a card number).
+_BITS_SET = np.array([bin(mask).count("1") for mask in range(1 << 10)], dtype=np.int8)
+
+
 def cards(values: Any) -> Verdicts:
     """``valid_card`` per cell: 12-19 digits, 3+ distinct digits, brand range and length, Luhn."""
     import pyarrow.compute as pc
@@ -90,14 +94,18 @@ def cards(values: Any) -> Verdicts:
     length = _lengths(digits)
     test = _in(digits, TEST_CARDS)
     usable = (length >= 12) & (length <= 19)
-    right = _matrix(pc.if_else(usable, digits, "000000000000"), 19, True).astype(np.int16) - 48
+    # uint8 digits (the whole-cell shape leaves only digits once separators are gone).
+    right = _matrix(pc.if_else(usable, digits, "000000000000"), 19, True) - np.uint8(48)
     # Luhn from the right: every second digit doubled (odd columns of a 19-wide,
     # right-aligned row); leading pad zeros add nothing.
-    doubled = right[:, 1::2] * 2
-    total = right[:, 0::2].sum(axis=1) + (doubled - 9 * (doubled > 9)).sum(axis=1)
+    doubled = right[:, 1::2] * np.uint8(2)
+    doubled -= np.uint8(9) * (doubled > 9)
+    total = right[:, 0::2].sum(axis=1, dtype=np.uint16) + doubled.sum(axis=1, dtype=np.uint16)
     luhn = total % 10 == 0
-    in_number = np.arange(19)[None, :] >= (19 - length)[:, None]
-    distinct = sum(((right == d) & in_number).any(axis=1).astype(np.int8) for d in range(10))
+    # Distinct digits: one bit per digit seen in the number, ORed along the row, counted.
+    in_number = np.arange(19, dtype=np.int64) >= (19 - length)[:, None]
+    seen = np.bitwise_or.reduce((np.uint16(1) << right) * in_number, axis=1)
+    distinct = _BITS_SET[seen]
     p4 = _numbers(pc.utf8_slice_codeunits(pc.if_else(usable, digits, "0000"), 0, 4))
     p3, p2, p1 = p4 // 10, p4 // 100, p4 // 1000
     between = np.logical_and
@@ -143,6 +151,8 @@ def ssns(values: Any) -> Verdicts:
 
 
 _LONGEST_IBAN = max(IBAN_LENGTHS.values())
+# 10**k mod 97 for every k an IBAN can reach (two decimal digits per character at most).
+_POWERS_OF_TEN_MOD_97 = np.array([pow(10, k, 97) for k in range(2 * _LONGEST_IBAN + 1)], np.uint16)
 
 
 def ibans(values: Any) -> Verdicts:
@@ -161,21 +171,17 @@ def ibans(values: Any) -> Verdicts:
     rearranged = pc.binary_join_element_wise(
         pc.utf8_slice_codeunits(short, 4), pc.utf8_slice_codeunits(short, 0, 4), ""
     )
-    chars = _matrix(rearranged, _LONGEST_IBAN, False).astype(np.int64)
+    chars = _matrix(rearranged, _LONGEST_IBAN, False)
     letter = chars >= 65  # "A".."Z" (the candidate pattern allows only letters and digits)
-    present = np.arange(_LONGEST_IBAN) < length[:, None]
-    # A letter reads as two digits (A = 10), so it shifts the number by 100; past
-    # the end of a cell a character shifts by 1 and adds 0.
-    value = np.where(present, np.where(letter, chars - 55, chars - 48), 0)
-    step = np.where(present, np.where(letter, 100, 10), 1)
-    remainder = np.zeros(len(length), dtype=np.int64)
-    # Eight characters per % 97: their shifts multiply to at most 100**8, so the
-    # running number stays below 97 * 10**16, inside int64.
-    for start in range(0, _LONGEST_IBAN, 8):
-        steps, values = step[:, start : start + 8], value[:, start : start + 8]
-        shifts = np.cumprod(steps[:, ::-1], axis=1)[:, ::-1]  # product of steps from j on
-        after = np.concatenate((shifts[:, 1:], np.ones((len(steps), 1), np.int64)), axis=1)
-        remainder = (remainder * shifts[:, 0] + (values * after).sum(axis=1)) % 97
+    present = np.arange(_LONGEST_IBAN, dtype=np.int64) < length[:, None]
+    # The number mod 97 is the sum of each character's value times 10**k mod 97,
+    # k being the decimal digits written after it (a letter, A = 10, writes two).
+    # uint8 and uint16 throughout: the matrices stay small enough for the cache.
+    value = (chars - np.uint8(48) - np.uint8(7) * letter) * present
+    width = (letter + np.uint8(1)) * present
+    after = width[:, ::-1].cumsum(axis=1, dtype=np.uint8)[:, ::-1] - width
+    weighted = value.astype(np.uint16) * _POWERS_OF_TEN_MOD_97[after]
+    remainder = weighted.sum(axis=1, dtype=np.uint32) % 97
     valid = usable & (remainder == 1)
     return valid, np.zeros(len(length), dtype=np.bool_)
 
@@ -246,15 +252,19 @@ def phones(values: Any) -> Verdicts:
     # Cells still undecided after the array pass; too few or too many digits: False.
     open_ = (digit_count >= 7) & (digit_count <= 15)
     plus = _flags(pc.starts_with(values, "+"))
-    international = open_ & plus & _flags(_fullmatch(values, pii._PLAIN_INTERNATIONAL.pattern))
-    national = open_ & ~plus & _flags(_fullmatch(values, pii._PLAIN_NATIONAL.pattern))
+    international = _matching(values, open_ & plus, pii._PLAIN_INTERNATIONAL.pattern)
+    national = _matching(values, open_ & ~plus, pii._PLAIN_NATIONAL.pattern)
+    # Every test below runs on the cells it can still change, taken out of the
+    # column: in a column of phone numbers each format is a fraction of it.
 
     # "+CC ...": the calling code is the first of 1-3 digits that names one.
-    unclaimed = international.copy()
+    rows = np.flatnonzero(international)
+    numbers = digits.take(pa.array(rows))
+    unclaimed = np.ones(len(rows), dtype=np.bool_)
     for size in (1, 2, 3):
         if not unclaimed.any():
             break
-        prefix = pc.utf8_slice_codeunits(digits, 0, size)
+        prefix = pc.utf8_slice_codeunits(numbers, 0, size)
         present = pc.unique(prefix.filter(pa.array(unclaimed))).to_pylist()
         for code in sorted(int(p) for p in present if int(p) in _calling_codes()):
             cells = unclaimed & _flags(pc.equal(prefix, str(code)))
@@ -262,24 +272,35 @@ def phones(values: Any) -> Verdicts:
             dialling = pii._dialling(None, code)
             if dialling is None:
                 continue  # valid_phone decides
-            after = pc.utf8_slice_codeunits(digits, size)
-            quick = cells & ~_prefixed(after, dialling.national_prefix)
-            verdict |= _decide_by_key(quick, shapes, _shape_judge(values, None, code, after))
-            open_ &= ~quick
+            picked = np.flatnonzero(cells)
+            after = pc.utf8_slice_codeunits(numbers.take(pa.array(picked)), size)
+            decides = rows[picked[~_prefixed(after, dialling.national_prefix)]]
+            verdict[decides] = _decide_rows(
+                decides,
+                shapes.take(pa.array(decides)),
+                _shape_judge(values, digits, None, code, size),
+            )
+            open_[decides] = False
     # National formats: True if one region's verdict is, False if every region's
     # verdict came from a shape and none is.
-    every_region_shaped = national.copy()
+    rows = np.flatnonzero(national)
+    numbers = digits.take(pa.array(rows))
+    every_region_shaped = np.ones(len(rows), dtype=np.bool_)
     for region in pii._NATIONAL_REGIONS:
         dialling = pii._dialling(region, 0)
         if dialling is None:
             every_region_shaped[:] = False
             continue
-        elsewhere = _flags(pc.starts_with(digits, dialling.country_code)) | _prefixed(
-            digits, dialling.international_prefix
+        elsewhere = _flags(pc.starts_with(numbers, dialling.country_code)) | _prefixed(
+            numbers, dialling.international_prefix
         )
-        quick = national & ~_prefixed(digits, dialling.national_prefix) & ~elsewhere
+        quick = ~_prefixed(numbers, dialling.national_prefix) & ~elsewhere
         decided = quick.copy()
-        found = _decide_by_key(quick & ~verdict, shapes, _shape_judge(values, region, 0, digits))
+        found = np.zeros(len(rows), dtype=np.bool_)
+        ask = np.flatnonzero(quick & ~verdict[rows])
+        found[ask] = _decide_rows(
+            rows[ask], shapes.take(pa.array(rows[ask])), _shape_judge(values, digits, region, 0, 0)
+        )
         national_number = _zero_prefix_pattern(region)
         if national_number is not None:
             # A trunk "0" in front: whether phonenumbers strips it depends on the
@@ -287,26 +308,41 @@ def phones(values: Any) -> Verdicts:
             # it, so those two answers join the shape in the key. (In today's
             # metadata no pattern of these regions starts with 0, so the "0" is
             # always stripped; the key stays right if that changes.)
-            zero = national & ~quick & ~elsewhere & _flags(pc.starts_with(digits, "0"))
-            if zero.any():
+            zero = ~quick & ~elsewhere & _flags(pc.starts_with(numbers, "0"))
+            ask = np.flatnonzero(zero & ~verdict[rows])
+            if len(ask):
+                trunk = numbers.take(pa.array(ask))
                 keys = pc.binary_join_element_wise(
-                    shapes,
-                    _verdict_text(_flags(_fullmatch(digits, national_number))),
+                    shapes.take(pa.array(rows[ask])),
+                    _verdict_text(_flags(_fullmatch(trunk, national_number))),
                     _verdict_text(
-                        _flags(_fullmatch(pc.utf8_slice_codeunits(digits, 1), national_number))
+                        _flags(_fullmatch(pc.utf8_slice_codeunits(trunk, 1), national_number))
                     ),
                     "|",
                 )
-                found |= _decide_by_key(zero & ~verdict, keys, _parse_judge(values, region))
-                decided |= zero
+                found[ask] |= _decide_rows(rows[ask], keys, _parse_judge(values, region))
+            decided |= zero
         every_region_shaped &= decided
-        verdict |= found
-        open_ &= ~found
-    open_ &= ~every_region_shaped
-    rows = np.flatnonzero(open_)
-    if len(rows):
-        verdict[rows] = judged_per_value(values, rows, pii.valid_phone)
+        verdict[rows] |= found
+        open_[rows] &= ~found
+    open_[rows] &= ~every_region_shaped
+    left = np.flatnonzero(open_)
+    if len(left):
+        verdict[left] = judged_per_value(values, left, pii.valid_phone)
     return verdict, np.zeros(count, dtype=np.bool_)
+
+
+def _matching(values: Any, cells: npt.NDArray[np.bool_], pattern: str) -> npt.NDArray[np.bool_]:
+    """``cells``, less those ``pattern`` does not match whole."""
+    import pyarrow as pa
+
+    rows = np.flatnonzero(cells)
+    found = np.zeros(len(cells), dtype=np.bool_)
+    if len(rows) == len(cells):
+        return _flags(_fullmatch(values, pattern))
+    if len(rows):
+        found[rows] = _flags(_fullmatch(values.take(pa.array(rows)), pattern))
+    return found
 
 
 # Byte classes by uint8 arithmetic (a subtraction wraps below the range): some
@@ -377,18 +413,41 @@ def _kept(
     """The strings with only the bytes ``keep`` marks."""
     import pyarrow as pa
 
-    kept = np.concatenate((np.zeros(1, np.int32), np.cumsum(keep, dtype=np.int32)))
+    kept = np.concatenate((np.zeros(1, np.int32), np.cumsum(_per_cell(offsets, keep))))
     return pa.StringArray.from_buffers(
-        count, pa.py_buffer(kept[offsets]), pa.py_buffer(data[keep]), validity
+        count, pa.py_buffer(kept.astype(np.int32)), pa.py_buffer(data[keep]), validity
     )
 
 
-def _shape_judge(values: Any, region: str | None, code: int, after: Any) -> Callable[[int], bool]:
-    """A row's verdict from ``pii._by_shape`` (the caller has checked it applies)."""
+def _per_cell(
+    offsets: npt.NDArray[np.int32], marks: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.int32]:
+    """How many bytes each cell has marked (``offsets``: the cells' byte ranges).
+
+    ``add.reduceat`` sums each range in one C loop, some four times faster than a
+    running sum over every byte. It reads one byte for an empty range, so those
+    are set to 0 afterwards (and a range at the very end is pointed inside first).
+    """
+    starts = offsets[:-1]
+    if not len(marks):
+        return np.zeros(len(starts), dtype=np.int32)
+    counts: npt.NDArray[np.int32] = np.add.reduceat(
+        marks, np.minimum(starts, len(marks) - 1), dtype=np.int32
+    )
+    counts[offsets[1:] == starts] = 0
+    return counts
+
+
+def _shape_judge(
+    values: Any, digits: Any, region: str | None, code: int, size: int
+) -> Callable[[int], bool]:
+    """A row's verdict from ``pii._by_shape`` (the caller has checked it applies);
+    ``size``: the calling code's digits, left out of the digits after it."""
     from seawall.detectors import pii
 
     def judge(row: int) -> bool:
-        return bool(pii._by_shape(values[row].as_py(), region, code, after[row].as_py()))
+        after = digits[row].as_py()[size:]
+        return bool(pii._by_shape(values[row].as_py(), region, code, after))
 
     return judge
 
@@ -401,9 +460,13 @@ def _parse_judge(values: Any, region: str) -> Callable[[int], bool]:
 
 
 def _verdict_text(flags: npt.NDArray[np.bool_]) -> Any:
+    """ "y" or "n" per flag, written straight into Arrow's buffers."""
     import pyarrow as pa
 
-    return pa.array(np.where(flags, "y", "n"))
+    count = len(flags)
+    letters = np.where(flags, np.uint8(ord("y")), np.uint8(ord("n"))).astype(np.uint8)
+    offsets = np.arange(count + 1, dtype=np.int32)
+    return pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(letters))
 
 
 @functools.cache
@@ -430,22 +493,20 @@ def _zero_prefix_pattern(region: str) -> str | None:
     return pattern
 
 
-def _decide_by_key(
-    cells: npt.NDArray[np.bool_], keys: Any, judge: Callable[[int], bool]
+def _decide_rows(
+    rows: npt.NDArray[np.int64], keys: Any, judge: Callable[[int], bool]
 ) -> npt.NDArray[np.bool_]:
-    """``judge`` of one row per distinct key among ``cells``, spread to all of them."""
-    import pyarrow as pa
+    """``judge`` of one row per distinct key (``keys``: one per row), spread to all rows."""
     import pyarrow.compute as pc
 
-    found = np.zeros(len(cells), dtype=np.bool_)
-    rows = np.flatnonzero(cells)
     if not len(rows):
-        return found
-    taken = keys.take(pa.array(rows))
-    unique = pc.unique(taken)
-    first = pc.index_in(unique, value_set=taken).to_numpy(zero_copy_only=False)
+        return np.zeros(0, dtype=np.bool_)
+    unique = pc.unique(keys)
+    first = pc.index_in(unique, value_set=keys).to_numpy(zero_copy_only=False)
     verdicts = np.asarray([judge(int(rows[at])) for at in first], dtype=np.bool_)
-    found[rows] = verdicts[pc.index_in(taken, value_set=unique).to_numpy(zero_copy_only=False)]
+    found: npt.NDArray[np.bool_] = verdicts[
+        pc.index_in(keys, value_set=unique).to_numpy(zero_copy_only=False)
+    ]
     return found
 
 
@@ -504,12 +565,9 @@ class CellFeatures:
     def _count(
         self, marks: Callable[[npt.NDArray[np.uint8]], npt.NDArray[np.bool_]]
     ) -> npt.NDArray[np.int32]:
-        """Per cell, the bytes ``marks`` picks (one cumulative sum over the buffer)."""
+        """Per cell, the bytes ``marks`` picks."""
         _, offsets, data, _ = _string_buffers(self._cells)
-        # int32: a batch's string buffer stays below 2 GiB (Arrow's own offsets are int32).
-        running = np.concatenate((np.zeros(1, np.int32), np.cumsum(marks(data), dtype=np.int32)))
-        counted: npt.NDArray[np.int32] = running[offsets[1:]] - running[offsets[:-1]]
-        return counted
+        return _per_cell(offsets, marks(data))
 
     def lengths(self) -> npt.NDArray[np.int64]:
         if self._lengths is None:
@@ -521,10 +579,23 @@ class CellFeatures:
 
     def has(self, character: str) -> npt.NDArray[np.bool_]:
         if character not in self._has:
+            self._has[character] = self._holding(character)
+        return self._has[character]
+
+    def _holding(self, character: str) -> npt.NDArray[np.bool_]:
+        """Cells that hold ``character``: an ASCII one is found in the byte buffer and
+        its cell looked up (Arrow's substring kernel costs more per cell than numpy
+        per byte); any other through Arrow."""
+        encoded = character.encode()
+        if len(encoded) != 1 or encoded[0] > 0x7F:
             import pyarrow.compute as pc
 
-            self._has[character] = _flags(pc.match_substring(self._cells, character))
-        return self._has[character]
+            return _flags(pc.match_substring(self._cells, character))
+        _, offsets, data, _ = _string_buffers(self._cells)
+        found = np.zeros(len(offsets) - 1, dtype=np.bool_)
+        at = np.flatnonzero(data == encoded[0])
+        found[np.searchsorted(offsets, at, side="right") - 1] = True
+        return found
 
 
 def false_for_null(flags: Any) -> Any:
