@@ -311,3 +311,39 @@ def test_cell_features_find_a_character_wherever_python_does(layout: str) -> Non
     for character in ("@", "+", "-", " ", "é"):
         expected = [v is not None and character in v for v in values]
         assert features.has(character).tolist() == expected, character
+
+
+def test_mask_byte_test_never_drops_a_cell_the_mask_regex_matches() -> None:
+    # The column scan runs MASKED_PATTERN only where maybe_masked says it could match.
+    import pyarrow.compute as pc
+
+    from seawall.detectors._vectorised import maybe_masked
+    from seawall.detectors.pii import MASKED_PATTERN
+
+    rng = random.Random(13)
+    maskish = ["****", "**1234", "xxxx-1234", "XxXx", "####", "[REDACTED]", "[redacted:ssn]",
+               "<REDACTED>", "tok_ab12", "TKN_x", "sw1_AbC", "a" * 32, "0f" * 20, "e" * 64,
+               "Jane@mail.INVALID", "x.invalid", ".invalid", "", "\u017fw1_k", "tok_", "xxx"]  # fmt: skip
+
+    def value() -> str:
+        text = _candidate_like(rng)
+        if rng.random() < 0.3:
+            at = rng.randint(0, len(text))
+            text = text[:at] + rng.choice(maskish) + text[at:]
+        return text
+
+    values = [value() for _ in range(20_000)] + maskish + [None]
+    for layout in ("plain", "sliced"):
+        array = (
+            pa.array(values, pa.string())
+            if layout == "plain"
+            else pa.array(["****", *values], pa.string()).slice(1)
+        )
+        maybe = maybe_masked(array).tolist()
+        # The kernel the column scan would otherwise run on every cell.
+        regex = pc.match_substring_regex(array, MASKED_PATTERN, ignore_case=True).to_pylist()
+        matched = [i for i, hit in enumerate(regex) if hit]
+        assert len(matched) > 1_000
+        assert not [values[i] for i in matched if not maybe[i]]
+        assert sum(maybe) < len(values) * 0.8  # and it does rule most cells out
+        assert maybe[-1] is False  # null

@@ -345,7 +345,7 @@ def _scan_column(
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from seawall.detectors._vectorised import CellFeatures, false_for_null, true_for_null
+    from seawall.detectors._vectorised import CellFeatures, false_for_null
 
     hint = _hint_name(name)
     if not _applicable(hint):
@@ -372,9 +372,9 @@ def _scan_column(
     if len(chosen) == 0:
         return
     cells = trimmed if len(chosen) == len(trimmed) else trimmed.take(chosen)
-    masked = true_for_null(pc.match_substring_regex(cells, MASKED_PATTERN, ignore_case=True))
-    if pc.any(masked).as_py():
-        unmasked = pc.indices_nonzero(pc.invert(masked))
+    masked = _masked(cells)
+    if masked.any():
+        unmasked = pa.array(np.flatnonzero(~masked))
         if len(unmasked) == 0:
             return
         chosen, cells = chosen.take(unmasked), cells.take(unmasked)
@@ -406,6 +406,24 @@ def _scan_column(
             # A record counts once, however many of its list values hold PII.
             pii_rows = (found if rows is None else np.unique(found)).tolist()
             _record(tally, pii_rows, first_record, record_numbers, example_limit)
+
+
+def _masked(cells: Any) -> Any:
+    """Which of these (non-null) cells are masked, tokenized or hashed: the mask regex
+    runs only where a byte test says it could match."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from seawall.detectors._vectorised import maybe_masked
+
+    masked = np.zeros(len(cells), dtype=np.bool_)
+    rows = np.flatnonzero(maybe_masked(cells))
+    if len(rows):
+        some = cells if len(rows) == len(cells) else cells.take(pa.array(rows))
+        found = pc.match_substring_regex(some, MASKED_PATTERN, ignore_case=True)
+        masked[rows] = np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.bool_)
+    return masked
 
 
 @dataclass(frozen=True)

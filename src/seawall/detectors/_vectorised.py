@@ -34,6 +34,7 @@ __all__ = [
     "CellFeatures",
     "false_for_null",
     "judged_per_value",
+    "maybe_masked",
     "true_for_null",
 ]
 
@@ -596,6 +597,39 @@ class CellFeatures:
         at = np.flatnonzero(data == encoded[0])
         found[np.searchsorted(offsets, at, side="right") - 1] = True
         return found
+
+
+_INVALID_TLD = np.frombuffer(b".invalid", dtype=np.uint8)
+
+
+def maybe_masked(values: Any) -> npt.NDArray[np.bool_]:
+    """Cells ``pii.MASKED_PATTERN`` may match, found with byte tests (a superset).
+
+    The pattern's alternatives need "*", "#", "[", "<" or "_" (runs of stars
+    and hashes, [REDACTED...], <redacted>, tok_ tokens), four x's in a row, a
+    length of 0, 32, 40 or 64 (empty, hex digests) or a ".invalid" ending. Its
+    case-insensitive letters have no non-ASCII case variants, so byte tests
+    on ASCII case miss nothing; nulls count as not masked.
+    """
+    count, offsets, data, _ = _string_buffers(values)
+    special = (data == 42) | (data == 35) | (data == 91) | (data == 60) | (data == 95)
+    if len(data) >= 4:
+        x = (data | np.uint8(0x20)) == ord("x")
+        special[:-3] |= x[:-3] & x[1:-2] & x[2:-1] & x[3:]
+    found = np.zeros(count, dtype=np.bool_)
+    found[np.searchsorted(offsets, np.flatnonzero(special), side="right") - 1] = True
+    lengths = np.diff(offsets)
+    found |= (lengths == 0) | (lengths == 32) | (lengths == 40) | (lengths == 64)
+    long_enough = np.flatnonzero(lengths >= len(_INVALID_TLD))
+    if len(long_enough):
+        ends = offsets[1:][long_enough].astype(np.int64)
+        tails = data[ends[:, None] - np.arange(len(_INVALID_TLD), 0, -1)] | np.uint8(0x20)
+        found[long_enough] |= (tails == _INVALID_TLD).all(axis=1)
+    if values.null_count:
+        import pyarrow.compute as pc
+
+        found &= _flags(pc.is_valid(values))
+    return found
 
 
 def false_for_null(flags: Any) -> Any:
