@@ -630,11 +630,13 @@ def maybe_masked(values: Any) -> npt.NDArray[np.bool_]:
     found[np.searchsorted(offsets, np.flatnonzero(special), side="right") - 1] = True
     lengths = np.diff(offsets)
     found |= (lengths == 0) | (lengths == 32) | (lengths == 40) | (lengths == 64)
-    long_enough = np.flatnonzero(lengths >= len(_INVALID_TLD))
-    if len(long_enough):
-        ends = offsets[1:][long_enough].astype(np.int64)
-        tails = data[ends[:, None] - np.arange(len(_INVALID_TLD), 0, -1)] | np.uint8(0x20)
-        found[long_enough] |= (tails == _INVALID_TLD).all(axis=1)
+    # ".invalid" at the end: the last byte first (a "d" is rare), then the other seven.
+    ends = offsets[1:].astype(np.int64)
+    last = data[np.maximum(ends - 1, 0)] | np.uint8(0x20) if len(data) else ends.astype(np.uint8)
+    ending = np.flatnonzero((last == ord("d")) & (lengths >= len(_INVALID_TLD)))
+    if len(ending):
+        tails = data[ends[ending, None] - np.arange(len(_INVALID_TLD), 0, -1)] | np.uint8(0x20)
+        found[ending] |= (tails == _INVALID_TLD).all(axis=1)
     if values.null_count:
         import pyarrow.compute as pc
 
