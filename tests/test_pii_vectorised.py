@@ -75,7 +75,8 @@ def _ip_like(rng: random.Random) -> str:
     if roll < 0.9:  # IPv6: global, private, link-local, documentation, loopback, mapped
         prefix = rng.choice([0x2A00, 0xFC00, 0xFE80, 0x2001_0DB8 >> 16, 0x2600, 0, 0xFF02])
         number = (prefix << 112) | rng.getrandbits(112 if prefix else 48)
-        text = str(ipaddress.IPv6Address(number))
+        address = ipaddress.IPv6Address(number)
+        text = address.exploded if rng.random() < 0.2 else str(address)
         return text.upper() if rng.random() < 0.2 else text
     return rng.choice(["abc", "12:34", "::::", "dead:beef", "1:2:3:4:5:6:7:8:9", "fe80::1::2",
                        "1234", "::1", "::", "ABCD:EF01::"])  # fmt: skip

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from seawall.detectors.pii import (
     IBAN_LENGTHS,
     NOT_PUBLIC_V4,
+    NOT_PUBLIC_V6,
     TEST_CARDS,
     TEST_SSNS,
     PiiDetector,
@@ -196,17 +197,20 @@ def ibans(values: Any) -> Verdicts:
 
 
 def ipv4s(values: Any) -> Verdicts:
-    """``valid_ip`` per IPv4 cell: four octets of 0-255, no leading zeros, not in NOT_PUBLIC_V4."""
+    """``valid_ip`` per dotted-quad cell (four groups of 1-3 digits): octets of 0-255, no
+    leading zeros, not in NOT_PUBLIC_V4."""
     import pyarrow.compute as pc
 
-    octets = pc.split_pattern(values, ".")
-    flat = pc.list_flatten(octets)
-    leading_zero = np.asarray(
-        pc.match_substring_regex(flat, r"^0\d").to_numpy(zero_copy_only=False), dtype=np.bool_
-    ).reshape(-1, 4)
-    parts = _numbers(flat).reshape(-1, 4)
+    octets = pc.list_flatten(pc.split_pattern(values, "."))
+    _, offsets, _, _ = _string_buffers(octets)
+    widths = np.diff(offsets).reshape(-1, 4)
+    digits = _matrix(octets, 3, True).astype(np.int64) - 48  # right-aligned, "0"-padded
+    hundreds, tens, units = (digits[:, k].reshape(-1, 4) for k in range(3))
+    parts = hundreds * 100 + tens * 10 + units
+    # An octet's first digit sits at column 3 - width of its row.
+    leading_zero = ((widths == 3) & (hundreds == 0)) | ((widths == 2) & (tens == 0))
     well_formed = ~leading_zero.any(axis=1) & (parts <= 255).all(axis=1)
-    address = (parts * np.array([1 << 24, 1 << 16, 1 << 8, 1], dtype=np.int64)).sum(axis=1)
+    address = (parts[:, 0] << 24) | (parts[:, 1] << 16) | (parts[:, 2] << 8) | parts[:, 3]
     inside = np.zeros(len(address), dtype=np.bool_)
     for first, last in NOT_PUBLIC_V4:
         inside |= (address >= first) & (address <= last)
@@ -216,9 +220,10 @@ def ipv4s(values: Any) -> Verdicts:
 def ips(values: Any) -> Verdicts:
     """``valid_ip`` per cell of the ip-address candidate shape (IPv4 or IPv6 characters).
 
-    Dotted quads go through :func:`ipv4s` in arrays. The rest (IPv6 and the odd
-    hex-only string) go to ``valid_ip`` itself once per distinct value, in one
-    tight loop instead of the per-cell candidate search around it.
+    Dotted quads and IPv6 addresses written with all eight groups are decided in
+    arrays. The rest (IPv6 with "::", a zone or brackets, the odd hex-only string)
+    go to ``valid_ip`` itself once per distinct value, in one tight loop instead
+    of the per-cell candidate search around it.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -231,10 +236,46 @@ def ips(values: Any) -> Verdicts:
     if dotted.any():
         rows = np.flatnonzero(dotted)
         verdict[rows] = ipv4s(values.take(pa.array(rows)))[0]
-    rows = np.flatnonzero(~dotted & ~_flags(pc.is_null(values)))
+    # Eight groups, no "::", no zone: parsed in arrays (inet_pton takes every such form).
+    full = ~dotted & _flags(_fullmatch(values, _FULL_IPV6))
+    if full.any():
+        rows = np.flatnonzero(full)
+        verdict[rows] = _public_ipv6(values.take(pa.array(rows)))
+    rows = np.flatnonzero(~dotted & ~full & ~_flags(pc.is_null(values)))
     if len(rows):
         verdict[rows] = judged_per_value(values, rows, valid_ip)
     return verdict, np.zeros(count, dtype=np.bool_)
+
+
+_FULL_IPV6 = r"[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){7}"
+# Each range of NOT_PUBLIC_V6 as 64-bit halves.
+_NOT_PUBLIC_V6_HALVES = [
+    (first >> 64, first & (2**64 - 1), last >> 64, last & (2**64 - 1))
+    for first, last in NOT_PUBLIC_V6
+]
+
+
+def _public_ipv6(values: Any) -> npt.NDArray[np.bool_]:
+    """``valid_ip`` of full eight-group IPv6 addresses: outside every NOT_PUBLIC_V6 range."""
+    import pyarrow.compute as pc
+
+    groups = pc.list_flatten(pc.split_pattern(values, ":"))
+    hexes = _matrix(groups, 4, True)
+    # "0"-"9" are 48-57; "a"-"f" (with upper case folded) 97-102.
+    nibbles = np.where(
+        hexes <= ord("9"), hexes - np.uint8(48), (hexes | np.uint8(0x20)) - np.uint8(87)
+    ).astype(np.uint64)
+    words = (
+        (nibbles[:, 0] << 12) | (nibbles[:, 1] << 8) | (nibbles[:, 2] << 4) | nibbles[:, 3]
+    ).reshape(-1, 8)
+    high = (words[:, 0] << 48) | (words[:, 1] << 32) | (words[:, 2] << 16) | words[:, 3]
+    low = (words[:, 4] << 48) | (words[:, 5] << 32) | (words[:, 6] << 16) | words[:, 7]
+    inside = np.zeros(len(high), dtype=np.bool_)
+    for first_high, first_low, last_high, last_low in _NOT_PUBLIC_V6_HALVES:
+        from_first = (high > first_high) | ((high == first_high) & (low >= first_low))
+        to_last = (high < last_high) | ((high == last_high) & (low <= last_low))
+        inside |= from_first & to_last
+    return ~inside
 
 
 def phones(values: Any) -> Verdicts:
