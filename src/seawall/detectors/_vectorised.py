@@ -161,37 +161,43 @@ def ssns(values: Any) -> Verdicts:
 
 _LONGEST_IBAN = max(IBAN_LENGTHS.values())
 # 10**k mod 97 for every k an IBAN can reach (two decimal digits per character at most).
-_POWERS_OF_TEN_MOD_97 = np.array([pow(10, k, 97) for k in range(2 * _LONGEST_IBAN + 1)], np.uint16)
+_POWERS_OF_TEN_MOD_97 = np.array([pow(10, k, 97) for k in range(2 * _LONGEST_IBAN + 1)], np.uint8)
+# The IBAN length of each two-letter country code (AA = 0 ... ZZ = 675), -1 for none.
+_IBAN_LENGTH_BY_COUNTRY = np.full(26 * 26, -1, dtype=np.int64)
+for _code, _length in IBAN_LENGTHS.items():
+    _IBAN_LENGTH_BY_COUNTRY[(ord(_code[0]) - 65) * 26 + ord(_code[1]) - 65] = _length
 
 
 def ibans(values: Any) -> Verdicts:
-    """``valid_iban`` per cell: the country's length and ISO 13616 mod-97 = 1."""
-    import pyarrow as pa
+    """``valid_iban`` per IBAN-shaped cell (two letters, two digits, then letters and
+    digits with single spaces): the country's length and ISO 13616 mod-97 = 1."""
     import pyarrow.compute as pc
 
-    iban = pc.utf8_upper(_without(values, b" \t\n\f\r"))  # RE2's \s
-    length = _lengths(iban)
-    countries = sorted(IBAN_LENGTHS)
-    index = pc.index_in(pc.utf8_slice_codeunits(iban, 0, 2), value_set=pa.array(countries))
-    expected_by_index = np.array([IBAN_LENGTHS[c] for c in countries] + [-1], dtype=np.int64)
-    position = np.asarray(pc.fill_null(index, len(countries)).to_numpy(zero_copy_only=False))
-    usable = expected_by_index[position] == length
-    short = pc.if_else(pa.array(usable), iban, "XX00")
-    rearranged = pc.binary_join_element_wise(
-        pc.utf8_slice_codeunits(short, 4), pc.utf8_slice_codeunits(short, 0, 4), ""
-    )
-    # One row per character position, one column per cell (see cards).
-    chars = np.ascontiguousarray(_matrix(rearranged, _LONGEST_IBAN, False).T)
-    letter = chars >= 65  # "A".."Z" (the candidate pattern allows only letters and digits)
-    present = np.arange(_LONGEST_IBAN, dtype=np.int64)[:, None] < length
-    # The number mod 97 is the sum of each character's value times 10**k mod 97,
-    # k being the decimal digits written after it (a letter, A = 10, writes two).
-    # uint8 and uint16 throughout: the matrices stay small enough for the cache.
-    value = (chars - np.uint8(48) - np.uint8(7) * letter) * present
+    iban = _without(values, b" ")
+    _, offsets, _, _ = _string_buffers(iban)
+    length = np.diff(offsets).astype(np.int64)  # ASCII: bytes are characters
+    fits = length <= _LONGEST_IBAN
+    padded = iban if fits.all() else pc.if_else(fits, iban, "XX00")
+    chars = _matrix(padded, _LONGEST_IBAN, False)  # right-padded with "~"
+    chars = chars - np.uint8(32) * ((chars >= ord("a")) & (chars <= ord("z")))  # upper case
+    letters = chars[:, :2].astype(np.int64) - ord("A")
+    country = np.clip(letters[:, 0], 0, 25) * 26 + np.clip(letters[:, 1], 0, 25)
+    usable = fits & (_IBAN_LENGTH_BY_COUNTRY[country] == length)
+    # Moved to the end, the first four characters (two letters, two digits) write six
+    # decimal digits: the number is BBAN * 10**6 + those. The BBAN mod 97 is the sum of
+    # each character's value times 10**k mod 97, k being the decimal digits written
+    # after it (a letter, A = 10, writes two). One row per position (see cards), uint8
+    # and uint16 throughout.
+    bban = np.ascontiguousarray(chars[:, 4:].T)
+    letter = bban >= ord("A")
+    present = np.arange(4, _LONGEST_IBAN, dtype=np.int64)[:, None] < length
+    value = (bban - np.uint8(48) - np.uint8(7) * letter) * present
     width = (letter + np.uint8(1)) * present
     after = width[::-1].cumsum(axis=0, dtype=np.uint8)[::-1] - width
-    weighted = value.astype(np.uint16) * _POWERS_OF_TEN_MOD_97[after]
-    remainder = weighted.sum(axis=0, dtype=np.uint32) % 97
+    weighted = value.astype(np.uint16) * np.take(_POWERS_OF_TEN_MOD_97, after)
+    head = chars[:, :4].astype(np.int64) - np.array([55, 55, 48, 48])
+    first_four = head[:, 0] * 10_000 + head[:, 1] * 100 + head[:, 2] * 10 + head[:, 3]
+    remainder = (weighted.sum(axis=0, dtype=np.int64) % 97 * (10**6 % 97) + first_four) % 97
     valid = usable & (remainder == 1)
     return valid, np.zeros(len(length), dtype=np.bool_)
 
