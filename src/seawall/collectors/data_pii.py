@@ -235,46 +235,55 @@ def _drop_ibans(strings: Any, mask: Any, whole: _WholeCells) -> Any:
 
 class _WholeCellVerdicts:
     """A column's cells that are one candidate of an array-validated type whole, and
-    the validator's verdicts on them, worked out once per cell and type.
+    the validator's verdicts on them, each worked out once per cell.
 
-    Two detectors can ask about the same cells: in an IBAN column the IBAN
-    detector does, and so does the card detector, whose candidates (digit
-    groups) sit inside every IBAN.
+    Several detectors can ask about the same cells: in an IBAN column the IBAN
+    detector does, and so does the card detector, whose candidates (digit groups)
+    sit inside every IBAN; a phone column is asked about by both phone detectors,
+    whose shapes differ but whose validator is the same. Shape matches are kept
+    per shape, verdicts per type (a validator judges each cell on its own).
     """
 
     def __init__(self, cells: Any) -> None:
         self._cells = cells
-        self._by_shape: dict[tuple[str, str], tuple[Any, Any, Any, Any]] = {}
+        self._shapes: dict[tuple[str, str], tuple[Any, Any]] = {}  # (known, matches)
+        self._verdicts: dict[str, tuple[Any, Any, Any]] = {}  # (known, PII, test value)
 
     def of(self, kind: str, shape: str, picked: Any) -> tuple[Any, Any, Any]:
         """(``shape`` matches whole, PII, test value) for the cells at ``picked`` (None:
         all), by the array validator of ``kind``."""
         import numpy as np
-        import pyarrow as pa
 
         from seawall.detectors._vectorised import VECTOR_VALIDATORS, _flags, _fullmatch
 
         count = len(self._cells)
-        if (kind, shape) not in self._by_shape:
-            self._by_shape[kind, shape] = (
-                np.zeros(count, dtype=np.bool_),  # known: worked out already
-                np.zeros(count, dtype=np.bool_),  # the shape matches whole
-                np.zeros(count, dtype=np.bool_),  # PII
-                np.zeros(count, dtype=np.bool_),  # a well-known test value
-            )
-        known, shaped, pii, test = self._by_shape[kind, shape]
         rows = np.arange(count) if picked is None else picked
+        if (kind, shape) not in self._shapes:
+            self._shapes[kind, shape] = (np.zeros(count, np.bool_), np.zeros(count, np.bool_))
+        known, shaped = self._shapes[kind, shape]
         todo = rows[~known[rows]]
         if len(todo):
-            cells = self._cells if len(todo) == count else self._cells.take(pa.array(todo))
-            whole = _flags(_fullmatch(cells, shape))
-            at = np.flatnonzero(whole)
-            shaped[todo[at]] = True
-            if len(at):
-                valid, tested = VECTOR_VALIDATORS[kind][1](cells.take(pa.array(at)))
-                pii[todo[at]], test[todo[at]] = valid, tested
+            shaped[todo] = _flags(_fullmatch(self._some(todo), shape))
             known[todo] = True
-        return shaped[rows], pii[rows], test[rows]
+        if kind not in self._verdicts:
+            self._verdicts[kind] = (
+                np.zeros(count, np.bool_),
+                np.zeros(count, np.bool_),
+                np.zeros(count, np.bool_),
+            )
+        judged, pii, test = self._verdicts[kind]
+        wanted = rows[shaped[rows]]
+        todo = wanted[~judged[wanted]]
+        if len(todo):
+            pii[todo], test[todo] = VECTOR_VALIDATORS[kind][1](self._some(todo))
+            judged[todo] = True
+        whole = shaped[rows]
+        return whole, pii[rows] & whole, test[rows] & whole
+
+    def _some(self, rows: Any) -> Any:
+        import pyarrow as pa
+
+        return self._cells if len(rows) == len(self._cells) else self._cells.take(pa.array(rows))
 
 
 _WholeCells = Callable[[str, str], tuple[Any, Any, Any]]
