@@ -254,7 +254,7 @@ class _WholeCellVerdicts:
         all), by the array validator of ``kind``."""
         import numpy as np
 
-        from seawall.detectors._vectorised import VECTOR_VALIDATORS, _flags, _fullmatch
+        from seawall.detectors._vectorised import VECTOR_VALIDATORS, whole_match
 
         count = len(self._cells)
         rows = np.arange(count) if picked is None else picked
@@ -263,7 +263,7 @@ class _WholeCellVerdicts:
         known, shaped = self._shapes[kind, shape]
         todo = rows[~known[rows]]
         if len(todo):
-            shaped[todo] = _flags(_fullmatch(self._some(todo), shape))
+            shaped[todo] = whole_match(self._some(todo), shape)
             known[todo] = True
         if kind not in self._verdicts:
             self._verdicts[kind] = (

@@ -37,6 +37,7 @@ __all__ = [
     "judged_per_value",
     "maybe_masked",
     "true_for_null",
+    "whole_match",
 ]
 
 Verdicts = tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]
@@ -712,6 +713,11 @@ def true_for_null(flags: Any) -> Any:
 
 def _flags(array: Any) -> npt.NDArray[np.bool_]:
     return np.asarray(false_for_null(array).to_numpy(zero_copy_only=False), dtype=np.bool_)
+
+
+def whole_match(values: Any, pattern: str) -> npt.NDArray[np.bool_]:
+    """Cells ``pattern`` matches whole (nulls: False)."""
+    return _flags(_fullmatch(values, pattern))
 
 
 def _fullmatch(values: Any, pattern: str) -> Any:
