@@ -254,7 +254,7 @@ class _WholeCellVerdicts:
         all), by the array validator of ``kind``."""
         import numpy as np
 
-        from seawall.detectors._vectorised import VECTOR_VALIDATORS, whole_match
+        from seawall.detectors._vectorised import VECTOR_VALIDATORS, take_rows, whole_match
 
         count = len(self._cells)
         rows = np.arange(count) if picked is None else picked
@@ -263,7 +263,7 @@ class _WholeCellVerdicts:
         known, shaped = self._shapes[kind, shape]
         todo = rows[~known[rows]]
         if len(todo):
-            shaped[todo] = whole_match(self._some(todo), shape)
+            shaped[todo] = whole_match(take_rows(self._cells, todo), shape)
             known[todo] = True
         if kind not in self._verdicts:
             self._verdicts[kind] = (
@@ -275,15 +275,10 @@ class _WholeCellVerdicts:
         wanted = rows[shaped[rows]]
         todo = wanted[~judged[wanted]]
         if len(todo):
-            pii[todo], test[todo] = VECTOR_VALIDATORS[kind][1](self._some(todo))
+            pii[todo], test[todo] = VECTOR_VALIDATORS[kind][1](take_rows(self._cells, todo))
             judged[todo] = True
         whole = shaped[rows]
         return whole, pii[rows] & whole, test[rows] & whole
-
-    def _some(self, rows: Any) -> Any:
-        import pyarrow as pa
-
-        return self._cells if len(rows) == len(self._cells) else self._cells.take(pa.array(rows))
 
 
 _WholeCells = Callable[[str, str], tuple[Any, Any, Any]]
@@ -421,17 +416,13 @@ def _masked(cells: Any) -> Any:
     """Which of these (non-null) cells are masked, tokenized or hashed: the mask regex
     runs only where a byte test says it could match."""
     import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
-    from seawall.detectors._vectorised import maybe_masked
+    from seawall.detectors._vectorised import maybe_masked, search_match, take_rows
 
     masked = np.zeros(len(cells), dtype=np.bool_)
     rows = np.flatnonzero(maybe_masked(cells))
     if len(rows):
-        some = cells if len(rows) == len(cells) else cells.take(pa.array(rows))
-        found = pc.match_substring_regex(some, MASKED_PATTERN, ignore_case=True)
-        masked[rows] = np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.bool_)
+        masked[rows] = search_match(take_rows(cells, rows), MASKED_PATTERN, ignore_case=True)
     return masked
 
 
@@ -444,22 +435,17 @@ class _Judged:
 
 
 def _or_matching(cells: Any, flags: Any, pattern: str) -> Any:
-    """``flags``, plus the cells it leaves False that ``pattern`` finds a match in."""
+    """``flags`` (numpy), plus the cells it leaves False that ``pattern`` finds a match in,
+    as an Arrow mask."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    from seawall.detectors._vectorised import false_for_null
+    from seawall.detectors._vectorised import search_match, take_rows
 
-    rest = pc.indices_nonzero(pc.invert(flags))
-    if len(rest) == 0:
-        return flags
-    if len(rest) == len(cells):
-        return false_for_null(pc.match_substring_regex(cells, pattern))
-    found = false_for_null(pc.match_substring_regex(cells.take(rest), pattern))
-    # Neither has nulls, so both come out as plain numpy booleans.
-    combined = np.array(flags.to_numpy(zero_copy_only=False), dtype=np.bool_)
-    combined[rest.to_numpy()[found.to_numpy(zero_copy_only=False)]] = True
+    rest = np.flatnonzero(~flags)
+    combined = flags.copy()
+    if len(rest):
+        combined[rest] = search_match(take_rows(cells, rest), pattern)
     return pa.array(combined)
 
 
@@ -480,7 +466,7 @@ def _judge_cells(cells: Any, detector: PiiDetector, whole: _WholeCells) -> _Judg
         # Cells that are one candidate whole hold a candidate (tests check the shapes
         # say so): the candidate search runs on the other cells only.
         shaped, pii, test = whole(detector.type, vector[0] or detector.candidate)
-        mask = _or_matching(cells, pa.array(shaped), detector.candidate)
+        mask = _or_matching(cells, shaped, detector.candidate)
     if not pc.any(mask).as_py():
         return _Judged(np.zeros(0, dtype=np.int64), 0)
     if detector.vectorised:

@@ -36,6 +36,8 @@ __all__ = [
     "false_for_null",
     "judged_per_value",
     "maybe_masked",
+    "search_match",
+    "take_rows",
     "true_for_null",
     "whole_match",
 ]
@@ -153,7 +155,7 @@ def ssns(values: Any) -> Verdicts:
 
     digits = _without(values, b"-")
     nine = _lengths(digits) == 9
-    number = _numbers(pc.if_else(pc.equal(pc.utf8_length(digits), 9), digits, "0"))
+    number = _numbers(pc.if_else(nine, digits, "0"))
     area, group, serial = number // 1_000_000, (number // 10_000) % 100, number % 10_000
     valid = nine & (area != 0) & (area != 666) & (area < 900) & (group != 0) & (serial != 0)
     test = _in(digits, TEST_SSNS)
@@ -239,12 +241,12 @@ def ips(values: Any) -> Verdicts:
 
     count = len(values)
     verdict = np.zeros(count, dtype=np.bool_)
-    dotted = _flags(_fullmatch(values, r"(?:\d{1,3}\.){3}\d{1,3}"))
+    dotted = whole_match(values, r"(?:\d{1,3}\.){3}\d{1,3}")
     if dotted.any():
         rows = np.flatnonzero(dotted)
         verdict[rows] = ipv4s(values.take(pa.array(rows)))[0]
     # Eight groups, no "::", no zone: parsed in arrays (inet_pton takes every such form).
-    full = ~dotted & _flags(_fullmatch(values, _FULL_IPV6))
+    full = ~dotted & whole_match(values, _FULL_IPV6)
     if full.any():
         rows = np.flatnonzero(full)
         verdict[rows] = _public_ipv6(values.take(pa.array(rows)))
@@ -371,10 +373,8 @@ def phones(values: Any) -> Verdicts:
                 trunk = numbers.take(pa.array(ask))
                 keys = pc.binary_join_element_wise(
                     shapes.take(pa.array(rows[ask])),
-                    _verdict_text(_flags(_fullmatch(trunk, national_number))),
-                    _verdict_text(
-                        _flags(_fullmatch(pc.utf8_slice_codeunits(trunk, 1), national_number))
-                    ),
+                    _verdict_text(whole_match(trunk, national_number)),
+                    _verdict_text(whole_match(pc.utf8_slice_codeunits(trunk, 1), national_number)),
                     "|",
                 )
                 found[ask] |= _decide_rows(rows[ask], keys, _parse_judge(values, region))
@@ -391,14 +391,10 @@ def phones(values: Any) -> Verdicts:
 
 def _matching(values: Any, cells: npt.NDArray[np.bool_], pattern: str) -> npt.NDArray[np.bool_]:
     """``cells``, less those ``pattern`` does not match whole."""
-    import pyarrow as pa
-
     rows = np.flatnonzero(cells)
     found = np.zeros(len(cells), dtype=np.bool_)
-    if len(rows) == len(cells):
-        return _flags(_fullmatch(values, pattern))
     if len(rows):
-        found[rows] = _flags(_fullmatch(values.take(pa.array(rows)), pattern))
+        found[rows] = whole_match(take_rows(values, rows), pattern)
     return found
 
 
@@ -718,6 +714,20 @@ def _flags(array: Any) -> npt.NDArray[np.bool_]:
 def whole_match(values: Any, pattern: str) -> npt.NDArray[np.bool_]:
     """Cells ``pattern`` matches whole (nulls: False)."""
     return _flags(_fullmatch(values, pattern))
+
+
+def search_match(values: Any, pattern: str, ignore_case: bool = False) -> npt.NDArray[np.bool_]:
+    """Cells ``pattern`` matches somewhere in (nulls: False)."""
+    import pyarrow.compute as pc
+
+    return _flags(pc.match_substring_regex(values, pattern, ignore_case=ignore_case))
+
+
+def take_rows(values: Any, rows: npt.NDArray[np.int64]) -> Any:
+    """The cells at ``rows`` (ascending, distinct): the array itself when that is all of it."""
+    import pyarrow as pa
+
+    return values if len(rows) == len(values) else values.take(pa.array(rows))
 
 
 def _fullmatch(values: Any, pattern: str) -> Any:
