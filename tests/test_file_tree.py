@@ -155,39 +155,3 @@ def test_environment_labels_config_first_then_folder_names(tmp_path: Path) -> No
         "envs/prod/c.tf": Environment.PROD,
         "misc/d.txt": None,
     }
-
-
-def test_gitignore_prefilter_gives_pathspec_verdicts() -> None:
-    import random
-
-    import pathspec
-
-    from seawall.collectors._files import _ignored, _IgnoreLayer
-
-    lines = ["node_modules/", "*.log", "!keep.log", "/build", "docs/**/tmp", "!build/keep/",
-             "secret*", "a/b/", "**/cache", "!important/*.log", "# comment", "",
-             "[mM]ain.p[!x]", "trailing\\"]  # fmt: skip
-    layer = _IgnoreLayer("", lines)
-    # The line pathspec rejects (a trailing backslash) is dropped, as git drops it.
-    spec = pathspec.GitIgnoreSpec.from_lines(lines[:-1])
-    rng = random.Random(4)
-    parts = ["node_modules", "build", "keep", "docs", "x", "tmp", "a", "b", "cache", "important",
-             "secret.txt", "keep.log", "app.log", "main.py", "README.md"]  # fmt: skip
-    for _ in range(3000):
-        path = "/".join(rng.choice(parts) for _ in range(rng.randint(1, 4)))
-        is_dir = rng.random() < 0.3
-        expected = spec.check_file(path + "/" if is_dir else path).include
-        assert _ignored(path, is_dir, [layer]) == bool(expected), path
-    assert any(_ignored(p, False, [layer]) for p in ("main.py", "x/Main.pz"))
-
-
-def test_match_set_falls_back_to_python_re_per_pattern() -> None:
-    from seawall.collectors._files import _MatchSet
-
-    sources = ["^a/.*$", "^(?:.+/)?b$", "^(?=c)c$"]  # the lookahead is beyond RE2
-    matches = _MatchSet()
-    for source in sources:
-        matches.add(source)
-    matches.compile()
-    assert matches.match("a/b") == [0, 1] and matches.match("c") == [2]
-    assert matches.match("d") == []

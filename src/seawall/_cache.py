@@ -8,22 +8,14 @@ the run and reported; it never fails a scan.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from seawall._cache_dir import default_cache_dir
+
 __all__ = ["ResultCache", "default_cache_dir"]
-
-
-def default_cache_dir() -> Path:
-    """``$SEAWALL_CACHE_DIR``, else ``$XDG_CACHE_HOME/seawall``, else ``~/.cache/seawall``."""
-    explicit = os.environ.get("SEAWALL_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "seawall"
 
 
 class ResultCache:

@@ -18,7 +18,7 @@ from typing import Any
 import pathspec
 
 from seawall import __version__
-from seawall._cache import default_cache_dir
+from seawall._cache_dir import default_cache_dir
 from seawall._config import Config, load_config, resolve_selection
 from seawall._errors import ConfigError
 from seawall._fingerprint import fingerprint

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 import pathspec
-from pathspec.patterns.gitwildmatch import GitWildMatchPattern
+
+from seawall.collectors._gitignore import IgnoreLayer, ignored, load_gitignore
 
 __all__ = [
     "FileKind",
@@ -190,114 +189,6 @@ def _infer_environment(
     return None
 
 
-class _IgnoreLayer:
-    """One ``.gitignore`` file, matched in one pass with pathspec's own semantics.
-
-    Most paths match no pattern of a file, and one search over every pattern
-    at once says so. The search is an RE2 set of pathspec's translations of
-    the lines (RE2 compiles a few hundred of them in a few milliseconds,
-    Python's ``re`` in tens) and names the lines that match. pathspec then
-    settles only those lines (negations, directory marks, last match wins), so
-    its per-line compilation is paid for matching lines alone.
-    """
-
-    def __init__(self, base: str, lines: list[str]) -> None:
-        self.base = base  # relative dir of the .gitignore ("" for the root)
-        self._lines: list[str] = []
-        self._compiled: dict[int, GitWildMatchPattern] = {}
-        self._set = _MatchSet()
-        for line in lines:
-            try:
-                regex, include = GitWildMatchPattern.pattern_to_regex(line)
-            except ValueError:  # e.g. a trailing backslash: git ignores the line too
-                continue
-            if include is not None and regex is not None:
-                self._lines.append(line)
-                self._set.add(regex)
-        self._set.compile()
-
-    def verdict(self, candidate: str) -> bool | None:
-        """True: ignored; False: re-included by a negation; None: no line matches."""
-        matching = self._set.match(candidate)
-        if not matching:
-            return None
-        patterns = [self._pattern(index) for index in sorted(matching)]
-        return pathspec.GitIgnoreSpec(patterns).check_file(candidate).include
-
-    def _pattern(self, index: int) -> GitWildMatchPattern:
-        pattern = self._compiled.get(index)
-        if pattern is None:
-            pattern = self._compiled[index] = GitWildMatchPattern(self._lines[index])
-        return pattern
-
-
-class _MatchSet:
-    """Which of many anchored regexes match a text: an RE2 set, or each regex in turn.
-
-    The fallback (Python's ``re``, one regex at a time) takes over only if RE2
-    rejects a translation, which pathspec's plain globs never produced here.
-    """
-
-    def __init__(self) -> None:
-        import re2  # only trees with a .gitignore pay for it
-
-        options = re2.Options()
-        options.log_errors = False  # a rejected pattern is handled here, not printed by RE2
-        self._re2_error: type[Exception] = re2.error
-        self._re2_set: Any = re2.Set.MatchSet(options)
-        self._sources: list[str] = []
-        self._fallback: list[re.Pattern[str]] | None = None
-
-    def add(self, source: str) -> None:
-        self._sources.append(source)
-        if self._re2_set is not None:
-            try:
-                self._re2_set.Add(source)
-            except self._re2_error:  # this set cannot hold it
-                self._re2_set = None
-
-    def compile(self) -> None:
-        if self._re2_set is not None and self._sources:
-            try:
-                self._re2_set.Compile()
-                return
-            except self._re2_error:  # e.g. the set outgrew RE2's memory budget
-                pass
-        self._re2_set = None
-
-    def match(self, text: str) -> list[int]:
-        if self._re2_set is not None:
-            try:
-                return list(self._re2_set.Match(text) or ())
-            except UnicodeEncodeError:  # a file name that is not UTF-8 (surrogate escapes)
-                pass
-        if self._fallback is None:
-            self._fallback = [re.compile(source) for source in self._sources]
-        return [i for i, regex in enumerate(self._fallback) if regex.match(text)]
-
-
-def _load_gitignore(abs_dir: str, rel_dir: str) -> _IgnoreLayer | None:
-    path = os.path.join(abs_dir, ".gitignore")
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(1024 * 1024)
-    except OSError:
-        return None
-    lines = raw.decode("utf-8", errors="replace").splitlines()
-    return _IgnoreLayer(rel_dir, lines)
-
-
-def _ignored(rel_path: str, is_dir: bool, layers: Iterable[_IgnoreLayer]) -> bool:
-    # Deeper .gitignore files are consulted last so their negations win, as in git.
-    verdict = False
-    for layer in layers:
-        sub = rel_path[len(layer.base) + 1 :] if layer.base else rel_path
-        said = layer.verdict(sub + "/" if is_dir else sub)
-        if said is not None:
-            verdict = said
-    return verdict
-
-
 def walk_tree(
     root: str,
     *,
@@ -316,10 +207,10 @@ def walk_tree(
     skipped: list[SkippedFile] = []
     inside_links = 0
     # Stack of (absolute dir, relative dir, ignore layers in force there).
-    stack: list[tuple[str, str, tuple[_IgnoreLayer, ...]]] = [(root_abs, "", ())]
+    stack: list[tuple[str, str, tuple[IgnoreLayer, ...]]] = [(root_abs, "", ())]
     while stack:
         abs_dir, rel_dir, layers = stack.pop()
-        own = _load_gitignore(abs_dir, rel_dir)
+        own = load_gitignore(abs_dir, rel_dir)
         if own is not None:
             layers = (*layers, own)
         try:
@@ -337,7 +228,7 @@ def walk_tree(
             is_dir = stat.S_ISDIR(st.st_mode)
             if is_dir and entry.name in _ALWAYS_PRUNED_DIRS:
                 continue
-            if exclude_spec.match_file(rel + "/" if is_dir else rel) or _ignored(
+            if exclude_spec.match_file(rel + "/" if is_dir else rel) or ignored(
                 rel, is_dir, layers
             ):
                 continue

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
+from seawall.collectors._yaml_import import seed_pyyaml_regex
+
+seed_pyyaml_regex()  # before PyYAML's first import: see _yaml_import
+
+import yaml  # noqa: E402
 
 __all__ = ["LineDict", "YamlError", "load_yaml_documents"]
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from seawall._atomic import atomic_write
-from seawall._cache import default_cache_dir
+from seawall._cache_dir import default_cache_dir
 from seawall.detectors.secrets import SecretDetector, default_detector, hyperscan
 from seawall.protect._patterns import (
     DEFAULT_SENSITIVE_KEYS,
