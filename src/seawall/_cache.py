@@ -13,9 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from seawall._cache_dir import default_cache_dir
-
-__all__ = ["ResultCache", "default_cache_dir"]
+__all__ = ["ResultCache"]
 
 
 class ResultCache:

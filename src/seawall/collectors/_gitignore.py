@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from enum import Enum
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 import pathspec
@@ -34,7 +34,7 @@ __all__ = ["IgnoreLayer", "MatchSet", "ignored", "load_gitignore"]
 _MAX_GITIGNORE_BYTES = 1024 * 1024
 
 
-class _Test(Enum):
+class _Test(StrEnum):
     """How a literal line's regex relates a path to its literal."""
 
     COMPONENT_EQUALS = "component equals"
