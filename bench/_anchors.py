@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,6 +39,20 @@ def corpora(sources: dict[str, str], work: Path, skipped: list[str]) -> Iterator
         yield name, root
 
 
+def _clean_copy(target: Path) -> Path:
+    """The files a wheel is built from, copied without build leftovers.
+
+    pip builds a local directory in place, and setuptools reuses its ``build/``
+    folder: a module deleted from ``src`` would still ship from there.
+    """
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, target / name)
+    shutil.copytree(
+        REPO / "src", target / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+    )
+    return target
+
+
 def installed_seawall() -> Path:
     """The bin directory of a clean venv holding this checkout, installed as a user installs it.
 
@@ -48,23 +63,14 @@ def installed_seawall() -> Path:
     reinstalls the checkout into it.
     """
     python = SEAWALL_VENV / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(SEAWALL_VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", f"{REPO}[postgres]"], check=True)
-    else:
-        subprocess.run(
-            [
-                str(python),
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                "--no-deps",
-                "--force-reinstall",
-                str(REPO),
-            ],
-            check=True,
-        )
+    with tempfile.TemporaryDirectory(prefix="seawall-src-") as copy:
+        source = _clean_copy(Path(copy))
+        if not python.exists():
+            subprocess.run([sys.executable, "-m", "venv", str(SEAWALL_VENV)], check=True)
+            install = ["install", "-q", f"{source}[postgres]"]
+        else:
+            install = ["install", "-q", "--no-deps", "--force-reinstall", str(source)]
+        subprocess.run([str(python), "-m", "pip", *install], check=True)
     # python-hcl2 writes its grammar cache into its package on first use; a user's
     # every later run reads it, so the benches should too.
     subprocess.run([str(python), "-c", "import hcl2; hcl2.loads('a = 1\\n')"], check=True)
