@@ -40,9 +40,10 @@ def unmasked(evidence: Evidence, what: str) -> CheckOutcome:
                 continue
             share = column.records / max(result.scanned, 1)
             rows = ", ".join(str(r) for r in column.examples)
+            examples = f"e.g. record{'s' if len(column.examples) > 1 else ''} {rows}; "
             violations.append(
                 Violation(
-                    message=f"{what}: column {column.column} holds unmasked {column.type} in {column.records} of {result.scanned} records ({share:.1%}; e.g. records {rows}; {result.sampling})",
+                    message=f"{what}: column {column.column} holds unmasked {column.type} in {column.records} of {result.scanned} records ({share:.1%}; {examples if rows else ''}scanned: {result.sampling})",
                     key=f"{column.column}:{column.type}",
                     path=result.path,
                     line=None,
