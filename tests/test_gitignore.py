@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pathspec
 import re2
 from pathspec.patterns.gitwildmatch import GitWildMatchPattern
 
+from seawall.collectors._files import walk_tree
 from seawall.collectors._gitignore import IgnoreLayer, MatchSet, _as_literal, ignored
 
 # Lines of every kind: plain names, extensions, prefixes and rooted paths (the
@@ -103,3 +105,47 @@ def test_match_set_falls_back_to_python_re_per_pattern() -> None:
     matches.compile()
     assert matches.match("a/b") == [0, 1] and matches.match("c") == [2]
     assert matches.match("d") == []
+
+
+def test_match_set_refuses_what_no_engine_compiles_and_keeps_positions() -> None:
+    matches = MatchSet()
+    assert matches.add("^a$")
+    assert not matches.add("^[z-a]$")  # a reversed range: neither RE2 nor Python's re
+    assert matches.add("^(?=b)b$")  # RE2 has no lookahead: Python's re, beside the set
+    assert matches.add("^(?:a|b)$")
+    matches.compile()
+    assert matches.match("a") == [0, 2] and matches.match("b") == [1, 2]
+
+
+def test_unusable_lines_are_named_and_the_rest_still_apply(tmp_path: Path) -> None:
+    """A line no engine compiles used to crash the scan; now it ignores nothing and is named."""
+    lines = ["node_modules/", "[z-a]", "*.log", "!keep.log", "\udcff[\udcfe-L]x"]
+    layer = IgnoreLayer("", lines)
+    assert layer.unusable_lines == [2, 5]
+    assert ignored("node_modules", True, [layer]) and ignored("a/app.log", False, [layer])
+    assert not ignored("keep.log", False, [layer]) and not ignored("z", False, [layer])
+
+    (tmp_path / ".gitignore").write_text("\n".join(lines[:4]) + "\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / ".gitignore").write_bytes(b"ok.txt\n[\xff-L]\n")
+    for name in ("keep.log", "app.log", "sub/ok.txt", "sub/kept.txt"):
+        (tmp_path / name).write_text("x\n")
+    tree = walk_tree(str(tmp_path))
+    assert {f.path for f in tree.files} == {
+        ".gitignore",
+        "keep.log",
+        "sub/.gitignore",
+        "sub/kept.txt",
+    }
+    assert tree.unusable_ignore_lines == ((".gitignore", 2), ("sub/.gitignore", 2))
+
+
+def test_scan_reports_an_unusable_line_as_a_notice(tmp_path: Path) -> None:
+    from seawall._engine import run_scan
+
+    (tmp_path / ".gitignore").write_text("*.tmp\n[z-a]\n")
+    (tmp_path / "a.tmp").write_text("x\n")
+    report = run_scan(str(tmp_path), use_cache=False)
+    notices = [(n.path, n.line) for n in report.notices if n.kind == "unusable-ignore-line"]
+    assert notices == [(".gitignore", 2)]
+    assert report.stats["files_scanned"] == 1  # .gitignore itself; a.tmp is still ignored

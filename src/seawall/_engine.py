@@ -155,6 +155,12 @@ def _to_findings(meta: CheckMeta, violations: Iterable[Violation]) -> list[Findi
     return findings
 
 
+_UNUSABLE_IGNORE_LINE = (
+    "this .gitignore line cannot be compiled as a pattern (a reversed range such as [z-a], "
+    "say), so it ignores nothing and the files it may have meant are scanned"
+)
+
+
 def _path_ignored(
     finding: Finding, ignores: Iterable[tuple[pathspec.GitIgnoreSpec, frozenset[str]]]
 ) -> bool:
@@ -416,6 +422,10 @@ def run_scan(
         if run.outcome is not None:
             notices.extend(Notice(f"{run.check_id}-note", note) for note in run.outcome.notes)
     notices.extend(Notice("skipped-file", s.reason, s.path) for s in tree.skipped)
+    notices.extend(
+        Notice("unusable-ignore-line", _UNUSABLE_IGNORE_LINE, path, line)
+        for path, line in tree.unusable_ignore_lines
+    )
     notices.extend(
         Notice("invalid-utf8", "file is not valid UTF-8; undecodable bytes were replaced", p)
         for p, text in sorted(context.texts_read().items())

@@ -93,6 +93,8 @@ class FileTree:
     files: tuple[SourceFile, ...]
     skipped: tuple[SkippedFile, ...]
     symlinks_inside_root: int
+    #: (path of a .gitignore, line number) of lines no regex engine compiles: they ignore nothing.
+    unusable_ignore_lines: tuple[tuple[str, int], ...] = ()
 
     def of_kind(self, *kinds: FileKind) -> tuple[SourceFile, ...]:
         """Files of any of the given kinds, in path order."""
@@ -206,6 +208,7 @@ def walk_tree(
     files: list[SourceFile] = []
     skipped: list[SkippedFile] = []
     inside_links = 0
+    unusable: list[tuple[str, int]] = []
     # Stack of (absolute dir, relative dir, ignore layers in force there).
     stack: list[tuple[str, str, tuple[IgnoreLayer, ...]]] = [(root_abs, "", ())]
     while stack:
@@ -213,6 +216,8 @@ def walk_tree(
         own = load_gitignore(abs_dir, rel_dir)
         if own is not None:
             layers = (*layers, own)
+            ignore_file = f"{rel_dir}/.gitignore" if rel_dir else ".gitignore"
+            unusable += ((ignore_file, number) for number in own.unusable_lines)
         try:
             entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
         except OSError as exc:
@@ -254,7 +259,7 @@ def walk_tree(
             )
     files.sort(key=lambda f: f.path)
     skipped.sort(key=lambda s: s.path)
-    return FileTree(root_abs, tuple(files), tuple(skipped), inside_links)
+    return FileTree(root_abs, tuple(files), tuple(skipped), inside_links, tuple(unusable))
 
 
 def _symlink_problem(link_path: str, root_abs: str) -> str | None:

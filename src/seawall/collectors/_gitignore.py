@@ -145,10 +145,13 @@ class _LiteralIndex:
 
 
 class MatchSet:
-    """Which of many anchored regexes match a text: an RE2 set, or each regex in turn.
+    """Which of many anchored regexes match a text: one RE2 set, and Python's ``re`` beside it.
 
-    The fallback (Python's ``re``, one regex at a time) takes over only if RE2
-    rejects a translation, which pathspec's plain globs never produced here.
+    A regex RE2 rejects (a lookahead, say; pathspec's translations have none)
+    is matched with Python's ``re`` on its own; one neither accepts (a
+    reversed range such as ``[z-a]``) is refused, so the caller can say so. If
+    the whole set cannot be compiled (RE2's memory budget), or a name is not
+    UTF-8, every regex goes through Python's ``re``.
     """
 
     def __init__(self) -> None:
@@ -158,21 +161,29 @@ class MatchSet:
         options.log_errors = False  # a rejected pattern is handled here, not printed by RE2
         self._re2_error: type[Exception] = re2.error
         self._re2_set: Any = re2.Set.MatchSet(options)
+        self._in_set: list[int] = []  # the set's index -> the regex's position
+        self._beside: list[tuple[int, re.Pattern[str]]] = []  # (position, regex RE2 rejected)
         self._sources: list[str] = []
-        self._fallback: list[re.Pattern[str]] | None = None
+        self._fallback: list[tuple[int, re.Pattern[str]]] | None = None
 
-    def add(self, source: str) -> None:
-        """Add one regex; its index is the number of regexes added before it."""
-        self._sources.append(source)
-        if self._re2_set is not None:
+    def add(self, source: str) -> bool:
+        """Add one regex at the next position; False (and not added) when no engine takes it."""
+        position = len(self._sources)
+        try:
+            self._re2_set.Add(source)
+        except (self._re2_error, UnicodeEncodeError):  # UTF-8 only, no lookaround
             try:
-                self._re2_set.Add(source)
-            except self._re2_error:  # this set cannot hold it
-                self._re2_set = None
+                self._beside.append((position, re.compile(source)))
+            except re.error:
+                return False
+        else:
+            self._in_set.append(position)
+        self._sources.append(source)
+        return True
 
     def compile(self) -> None:
         """Freeze the set; call once, after the last ``add``."""
-        if self._re2_set is not None and self._sources:
+        if self._in_set:
             try:
                 self._re2_set.Compile()
                 return
@@ -181,15 +192,26 @@ class MatchSet:
         self._re2_set = None
 
     def match(self, text: str) -> list[int]:
-        """Indices of the regexes that match ``text``."""
+        """Positions of the regexes that match ``text``, in order."""
         if self._re2_set is not None:
             try:
-                return list(self._re2_set.Match(text) or ())
+                found = [self._in_set[i] for i in self._re2_set.Match(text) or ()]
             except UnicodeEncodeError:  # a file name that is not UTF-8 (surrogate escapes)
                 pass
+            else:
+                found += (position for position, regex in self._beside if regex.match(text))
+                return sorted(found)
+        return [position for position, regex in self._in_python() if regex.match(text)]
+
+    def _in_python(self) -> list[tuple[int, re.Pattern[str]]]:
         if self._fallback is None:
-            self._fallback = [re.compile(source) for source in self._sources]
-        return [i for i, regex in enumerate(self._fallback) if regex.match(text)]
+            self._fallback = []
+            for position, source in enumerate(self._sources):
+                try:
+                    self._fallback.append((position, re.compile(source)))
+                except re.error:  # RE2's syntax only: it cannot match a name RE2 cannot read
+                    continue
+        return self._fallback
 
 
 class IgnoreLayer:
@@ -199,10 +221,12 @@ class IgnoreLayer:
         self.base = base  # relative dir of the .gitignore ("" for the root)
         self._lines: list[str] = []
         self._regexes: list[str] = []  # pathspec's translation of each of _lines
+        self._numbers: list[int] = []  # the 1-based line number of each of _lines
+        self._unusable: set[int] = set()  # _lines no regex engine can compile
         self._compiled: dict[int, GitWildMatchPattern] = {}
         literals: list[_LiteralLine] = []
         others: list[int] = []
-        for line in lines:
+        for number, line in enumerate(lines, 1):
             try:
                 regex, include = GitWildMatchPattern.pattern_to_regex(line)
             except ValueError:  # e.g. a trailing backslash: git ignores the line too
@@ -212,6 +236,7 @@ class IgnoreLayer:
             index = len(self._lines)
             self._lines.append(line)
             self._regexes.append(regex)
+            self._numbers.append(number)
             literal = _as_literal(index, regex)
             if literal is not None:
                 literals.append(literal)
@@ -223,12 +248,26 @@ class IgnoreLayer:
         # the literal tests would not be exact.
         self._all_regexes: tuple[MatchSet, list[int]] | None = None
 
+    @property
+    def unusable_lines(self) -> list[int]:
+        """Line numbers of lines that match nothing because no regex engine compiles them."""
+        return sorted(self._numbers[index] for index in self._unusable)
+
     def _regex_set(self, indices: list[int]) -> tuple[MatchSet, list[int]]:
+        """A set of these lines' regexes, and the line index of each of its positions.
+
+        A line neither RE2 nor Python's ``re`` compiles (pathspec cannot either)
+        is left out: it ignores nothing, and ``unusable_lines`` names it.
+        """
         matches = MatchSet()
+        kept: list[int] = []
         for index in indices:
-            matches.add(self._regexes[index])
+            if matches.add(self._regexes[index]):
+                kept.append(index)
+            else:
+                self._unusable.add(index)
         matches.compile()
-        return matches, indices
+        return matches, kept
 
     def matching_lines(self, candidate: str) -> list[int]:
         """Indices of the lines whose pattern matches ``candidate``."""
