@@ -44,10 +44,14 @@ ROOT_DOCKERFILE = {
             "suppress[0].path: 'a\\\\' is not a valid path pattern",
         ),
         ("this is not toml\n", "invalid TOML"),
+        (b"a = '\xff'\n", "invalid TOML in"),  # not UTF-8: tomllib raised UnicodeDecodeError
+        # A reversed range compiles in neither pathspec nor the scan: a config error too.
+        ("exclude = ['[z-a]']\n", "exclude: '[z-a]' is not a valid path pattern"),
+        ("[secrets]\nallow-paths = ['x/[z-a]']\n", "secrets.allow-paths: 'x/[z-a]' is not"),
     ],
 )
 def test_invalid_config_exits_2_with_one_line_reason(
-    tmp_path: Path, config: str, reason: str
+    tmp_path: Path, config: str | bytes, reason: str
 ) -> None:
     root = write_tree(tmp_path, {**ROOT_DOCKERFILE, "seawall.toml": config})
     result = run_cli("scan", str(root))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -84,7 +85,10 @@ def _parse_secrets(raw: object) -> SecretsSettings:
         try:
             re2.compile(value)
         except re2.error as exc:
-            raise ConfigError(f"secrets.allow-values: invalid regex {value!r}: {exc}") from None
+            # RE2 says why in bytes (b'missing ): ('): shown as text.
+            why = exc.args[0] if exc.args else exc
+            why = why.decode("utf-8", "replace") if isinstance(why, bytes) else str(why)
+            raise ConfigError(f"secrets.allow-values: invalid regex {value!r}: {why}") from None
     rules = _strings(raw.get("disable-rules", []), "secrets.disable-rules")
     from seawall.detectors._rules import load_rules
 
@@ -337,8 +341,8 @@ def _path_patterns(value: object, where: str) -> tuple[str, ...]:
     patterns = _strings(value, where)
     for pattern in patterns:
         try:
-            GitWildMatchPattern.pattern_to_regex(pattern)
-        except ValueError as exc:
+            GitWildMatchPattern(pattern)  # translated and compiled, as the scan will
+        except (ValueError, re.error) as exc:  # re.error: e.g. a reversed range "[z-a]"
             raise ConfigError(f"{where}: {pattern!r} is not a valid path pattern ({exc})") from None
     return patterns
 
@@ -443,6 +447,10 @@ def _read_toml(path: str) -> dict[str, Any]:
         raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML in {path}: {exc}") from None
+    except UnicodeDecodeError as exc:  # tomllib decodes the bytes before it parses
+        raise ConfigError(
+            f"invalid TOML in {path}: not UTF-8 (byte {exc.start}, {exc.reason})"
+        ) from None
 
 
 def load_config(root: str, explicit: str | None = None) -> Config:
