@@ -179,6 +179,13 @@ def test_pii_command_on_files_folders_and_globs(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "nowhere.csv" in missing.stderr
 
 
+@pytest.mark.parametrize("name", ["empty.csv", "empty.parquet", "empty.jsonl", "empty.csv.gz"])
+def test_an_empty_file_has_no_records_not_an_error(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_bytes(b"")
+    result = scan_file(str(tmp_path / name), name)
+    assert (result.records, result.scanned, result.columns) == (0, 0, ())
+
+
 def test_ragged_csv_error_names_the_position_not_the_row(tmp_path: Path) -> None:
     path = tmp_path / "ragged.csv"
     path.write_text(f"email,card\n{EMAIL},{CARD}\nx,y,{CARD}\n")

@@ -396,6 +396,35 @@ def test_protect_csv_refuses_bad_input_without_leaking(
         protect_csv(source, tmp_path / "out.csv", encrypt=["ssn"], cipher=cipher)
     message = str(caught.value)
     assert "536-90" not in message and "CSV" in message and "ArrowInvalid" in message
+    assert not (tmp_path / "out.csv").exists()  # no half-written output
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"id,ssn\n1,536-90-\xff4399\n",  # invalid UTF-8 in the first block: raised on open
+        # With 64 KiB blocks, the bad byte sits in a later one: raised while writing.
+        b"id,ssn\n" + b"".join(b"%d,536-90-4399\n" % i for i in range(20_000)) + b"9,\xfe\n",
+    ],
+    ids=["first-block", "later-block"],
+)
+def test_protect_csv_refuses_invalid_utf8_with_a_clear_error(
+    keyring: LocalKeyring,
+    store: DataKeyStore,
+    tmp_path: Path,
+    content: bytes,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from seawall.protect import ingest
+
+    monkeypatch.setattr(ingest, "_BATCH_BYTES", 1 << 16)
+    source = tmp_path / "bad.csv"
+    source.write_bytes(content)
+    cipher = EnvelopeCipher(keyring, "pii", store)
+    with pytest.raises(ProtectError) as caught:
+        protect_csv(source, tmp_path / "out.csv", encrypt=["ssn"], cipher=cipher)
+    assert "malformed CSV" in str(caught.value) and "536-90" not in str(caught.value)
+    assert not (tmp_path / "out.csv").exists()
 
 
 def test_keys_cli_init_rotate_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -510,6 +510,12 @@ def scan_file(
     """
     import pyarrow as pa
 
+    try:
+        if os.path.getsize(path) == 0:
+            # No bytes, no records: nothing to find (Arrow's readers call it malformed).
+            return FileResult(display, 0, 0, "every record", ())
+    except OSError as exc:
+        raise DataFileError(f"cannot read: {exc.strerror}") from None
     total: int | None = None
     seen = 0
     scanned = 0

@@ -119,14 +119,15 @@ def protect_csv(
     except (pa.ArrowInvalid, OSError) as exc:
         # Arrow's messages quote the offending row: name the failure, never the data.
         raise ProtectError(f"{source}: not a readable CSV file ({type(exc).__name__})") from None
-    reader = pcsv.open_csv(
-        source,
-        read_options=pcsv.ReadOptions(block_size=_BATCH_BYTES),
-        convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
-    )
     rows = 0
     writer = None
     try:
+        # Inside the try: opening reads and converts the first block already.
+        reader = pcsv.open_csv(
+            source,
+            read_options=pcsv.ReadOptions(block_size=_BATCH_BYTES),
+            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
+        )
         for batch in reader:
             protected = protect_table(
                 pa.Table.from_batches([batch]),
@@ -143,11 +144,17 @@ def protect_csv(
                 writer = pcsv.CSVWriter(target, protected.schema)
             writer.write_table(protected)
             rows += batch.num_rows
-    except pa.ArrowInvalid as exc:
-        raise ProtectError(
-            f"{source}: malformed CSV in the block after row {rows} ({type(exc).__name__}; "
-            "row text withheld)"
-        ) from None
+    except (pa.ArrowInvalid, OSError) as exc:
+        if writer is not None:
+            writer.close()
+            writer = None
+            target.unlink(missing_ok=True)  # no half-written output left behind
+        if isinstance(exc, pa.ArrowInvalid):  # e.g. a ragged row or invalid UTF-8
+            raise ProtectError(
+                f"{source}: malformed CSV in the block after row {rows} "
+                f"({type(exc).__name__}; row text withheld)"
+            ) from None
+        raise ProtectError(f"{source} -> {target}: {exc.strerror or type(exc).__name__}") from None
     finally:
         if writer is not None:
             writer.close()
