@@ -155,7 +155,13 @@ def test_parser_handles_continuations_comments_heredocs_and_escape_directive() -
 def test_parser_rejects_unknown_instruction() -> None:
     with pytest.raises(DockerfileError) as info:
         parse_dockerfile("Dockerfile", "FROM a\nBOGUS x\n")
-    assert info.value.line == 2
+    assert info.value.line == 2 and "'BOGUS'" in str(info.value)
+
+
+def test_unknown_instruction_that_could_be_a_value_is_not_echoed() -> None:
+    with pytest.raises(DockerfileError) as info:
+        parse_dockerfile("Dockerfile", "FROM a\nDB_PASSWORD=Wint3r-Sunrise-2026 x\n")
+    assert "Wint3r" not in str(info.value) and "'DB_P'… (31 characters)" in str(info.value)
 
 
 def test_substitution_forms() -> None:

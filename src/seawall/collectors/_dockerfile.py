@@ -112,6 +112,17 @@ def has_digest(image: str) -> bool:
     return bool(_DIGEST.search(image))
 
 
+def _shown_keyword(keyword: str) -> str:
+    """A misspelt instruction as it is ("RUNN"); anything else only by its start and length.
+
+    The first word of a line that is no instruction can be anything the file
+    holds, a credential included ("PASSWORD=..."), and reports never show one.
+    """
+    if len(keyword) <= 12 and keyword.isascii() and keyword.isalpha():
+        return repr(keyword)
+    return f"{keyword[:4]!r}… ({len(keyword)} characters)"
+
+
 def _logical_lines(text: str) -> list[tuple[str, int, int]]:
     """Join continuation lines; drop comments, directives and heredoc bodies."""
     lines = text.splitlines()
@@ -171,7 +182,7 @@ def parse_dockerfile(path: str, text: str) -> Dockerfile:
         keyword = keyword.upper()
         value = value.strip()
         if keyword not in KNOWN_INSTRUCTIONS:
-            raise DockerfileError(f"unknown instruction {keyword[:40]!r}", start)
+            raise DockerfileError(f"unknown instruction {_shown_keyword(keyword)}", start)
         if keyword == "FROM":
             close_stage()
             body = []

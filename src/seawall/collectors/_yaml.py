@@ -70,5 +70,19 @@ def load_yaml_documents(text: str) -> list[Any]:
         line = mark.line + 1 if mark is not None else None
         reason = exc.problem or exc.context or "invalid YAML"
         raise YamlError(f"invalid YAML: {reason}", line) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control
+        raise YamlError(
+            f"invalid YAML: {exc.reason} (character #x{exc.character:02X})",
+            _line_at(text, exc.position),
+        ) from None
+    except UnicodeEncodeError:  # lone surrogates (undecodable bytes kept by surrogateescape)
+        raise YamlError("invalid YAML: the text is not UTF-8", None) from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise YamlError(f"invalid YAML: {type(exc).__name__}", None) from None
+
+
+def _line_at(text: str, position: int) -> int:
+    """The 1-based line of a reader error's position (libyaml counts UTF-8 bytes)."""
+    if _BaseLoader is not yaml.SafeLoader:
+        return text.encode("utf-8", "surrogatepass")[:position].count(b"\n") + 1
+    return text.count("\n", 0, position) + 1
