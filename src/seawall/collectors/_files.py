@@ -208,7 +208,7 @@ def walk_tree(
     files: list[SourceFile] = []
     skipped: list[SkippedFile] = []
     inside_links = 0
-    unusable: list[tuple[str, int]] = []
+    loaded: list[tuple[str, IgnoreLayer]] = []  # every .gitignore read: (its path, its layer)
     # Stack of (absolute dir, relative dir, ignore layers in force there).
     stack: list[tuple[str, str, tuple[IgnoreLayer, ...]]] = [(root_abs, "", ())]
     while stack:
@@ -216,8 +216,7 @@ def walk_tree(
         own = load_gitignore(abs_dir, rel_dir)
         if own is not None:
             layers = (*layers, own)
-            ignore_file = f"{rel_dir}/.gitignore" if rel_dir else ".gitignore"
-            unusable += ((ignore_file, number) for number in own.unusable_lines)
+            loaded.append((f"{rel_dir}/.gitignore" if rel_dir else ".gitignore", own))
         try:
             entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
         except OSError as exc:
@@ -259,7 +258,9 @@ def walk_tree(
             )
     files.sort(key=lambda f: f.path)
     skipped.sort(key=lambda s: s.path)
-    return FileTree(root_abs, tuple(files), tuple(skipped), inside_links, tuple(unusable))
+    # Collected at the end: a line can turn out unusable when it first matches.
+    unusable = tuple((path, number) for path, layer in loaded for number in layer.unusable_lines)
+    return FileTree(root_abs, tuple(files), tuple(skipped), inside_links, unusable)
 
 
 def _symlink_problem(link_path: str, root_abs: str) -> str | None:

@@ -250,7 +250,7 @@ class IgnoreLayer:
 
     @property
     def unusable_lines(self) -> list[int]:
-        """Line numbers of lines that match nothing because no regex engine compiles them."""
+        """Line numbers of lines that match nothing because their pattern does not compile."""
         return sorted(self._numbers[index] for index in self._unusable)
 
     def _regex_set(self, indices: list[int]) -> tuple[MatchSet, list[int]]:
@@ -290,12 +290,19 @@ class IgnoreLayer:
         if not matching:
             return None
         patterns = [self._pattern(index) for index in sorted(set(matching))]
-        return pathspec.GitIgnoreSpec(patterns).check_file(candidate).include
+        usable = [pattern for pattern in patterns if pattern is not None]
+        return pathspec.GitIgnoreSpec(usable).check_file(candidate).include if usable else None
 
-    def _pattern(self, index: int) -> GitWildMatchPattern:
+    def _pattern(self, index: int) -> GitWildMatchPattern | None:
+        if index in self._unusable:
+            return None
         pattern = self._compiled.get(index)
         if pattern is None:
-            pattern = self._compiled[index] = GitWildMatchPattern(self._lines[index])
+            try:
+                pattern = self._compiled[index] = GitWildMatchPattern(self._lines[index])
+            except re.error:  # RE2 took the regex, Python's re (pathspec's) does not
+                self._unusable.add(index)
+                return None
         return pattern
 
 
