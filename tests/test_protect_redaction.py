@@ -291,3 +291,31 @@ def test_filter_is_thread_safe(redactor: Redactor) -> None:
     lines = stream.getvalue().splitlines()
     assert len(lines) == 400
     assert all(line == "to [REDACTED:email] card [REDACTED:card]" for line in lines)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # A long run of scheme characters before "://" (the url-password pattern).
+        "see " + "a" * 200_000 + "://u:p@h",
+        # A long run of spaces after an authorization value (its end-of-value lookahead).
+        "authorization: basic " + "x " + " " * 200_000 + "y",
+    ],
+    ids=["scheme-run", "space-run"],
+)
+def test_long_adversarial_lines_do_not_stall_redaction(line: str) -> None:
+    """Python's regex engine backtracks: a pattern quadratic in a run's length would
+    stall an application's logging for minutes on one such line. The guard is a
+    generous timeout in a child process, not a timing: linear patterns take well
+    under a second here, the quadratic ones took over five minutes."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from seawall.protect import redact; "
+        "sys.stdout.write(str(len(redact(sys.stdin.read()))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=line, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and int(done.stdout) > 0

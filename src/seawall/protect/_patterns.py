@@ -187,7 +187,10 @@ def build_patterns(key_kinds: KeyKinds) -> tuple[RedactionPattern, ...]:
             re.compile(
                 r"""(?i)\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?"""
                 r"""(?:(?:bearer|basic|token|digest|negotiate|apikey|aws4-hmac-sha256|sso-key)\s+)?"""
-                r"""(?P<value>[^\s"',][^"'\r\n]*?)(?=["'\r\n]|$|,\s*"|\s+(?:HTTP|\w+=))"""
+                # The value ends before the next header or key=value; "(?<!\s)" tries
+                # that only where a run of spaces starts (inside one, the answer is the
+                # same), or each position of a long run would rescan the rest of it.
+                r"""(?P<value>[^\s"',][^"'\r\n]*?)(?=["'\r\n]|$|,\s*"|(?<!\s)\s+(?:HTTP|\w+=))"""
             ),
             r"(?i)authorization[\"']?\s*[:=]",
             _always("authorization"),
@@ -214,7 +217,9 @@ def build_patterns(key_kinds: KeyKinds) -> tuple[RedactionPattern, ...]:
         ),
         RedactionPattern(
             "url-password",
-            re.compile(r"(?i)[a-z][a-z0-9+.\-]*://[^\s:/@]*:(?P<value>[^\s@/]+)@"),
+            # The scheme is bounded: unbounded, a long run of letters before "://"
+            # costs Python's engine time quadratic in the run's length.
+            re.compile(r"(?i)[a-z][a-z0-9+.\-]{0,31}://[^\s:/@]*:(?P<value>[^\s@/]+)@"),
             r"://[^\s:/@]*:[^\s@/]+@",
             lambda m: None if _REDACTED_ALREADY.match(m.group("value")) else "password",
         ),
