@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pathspec
 import re2
+from conftest import write_tree
 from pathspec.patterns.gitwildmatch import GitWildMatchPattern
 
 from seawall.collectors._files import walk_tree
@@ -125,11 +126,14 @@ def test_unusable_lines_are_named_and_the_rest_still_apply(tmp_path: Path) -> No
     assert ignored("node_modules", True, [layer]) and ignored("a/app.log", False, [layer])
     assert not ignored("keep.log", False, [layer]) and not ignored("z", False, [layer])
 
-    (tmp_path / ".gitignore").write_text("\n".join(lines[:4]) + "\n")
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / ".gitignore").write_bytes(b"ok.txt\n[\xff-L]\n")
-    for name in ("keep.log", "app.log", "sub/ok.txt", "sub/kept.txt"):
-        (tmp_path / name).write_text("x\n")
+    files: dict[str, str | bytes] = {
+        ".gitignore": "\n".join(lines[:4]) + "\n",
+        "sub/.gitignore": b"ok.txt\n[\xff-L]\n",
+    }
+    write_tree(
+        tmp_path,
+        files | dict.fromkeys(["keep.log", "app.log", "sub/ok.txt", "sub/kept.txt"], "x\n"),
+    )
     tree = walk_tree(str(tmp_path))
     assert {f.path for f in tree.files} == {
         ".gitignore",
@@ -143,8 +147,7 @@ def test_unusable_lines_are_named_and_the_rest_still_apply(tmp_path: Path) -> No
 def test_scan_reports_an_unusable_line_as_a_notice(tmp_path: Path) -> None:
     from seawall._engine import run_scan
 
-    (tmp_path / ".gitignore").write_text("*.tmp\n[z-a]\n")
-    (tmp_path / "a.tmp").write_text("x\n")
+    write_tree(tmp_path, {".gitignore": "*.tmp\n[z-a]\n", "a.tmp": "x\n"})
     report = run_scan(str(tmp_path), use_cache=False)
     notices = [(n.path, n.line) for n in report.notices if n.kind == "unusable-ignore-line"]
     assert notices == [(".gitignore", 2)]

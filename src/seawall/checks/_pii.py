@@ -39,11 +39,12 @@ def unmasked(evidence: Evidence, what: str) -> CheckOutcome:
             if not column.records:
                 continue
             share = column.records / max(result.scanned, 1)
+            plural = "s" if len(column.examples) > 1 else ""
             rows = ", ".join(str(r) for r in column.examples)
-            examples = f"e.g. record{'s' if len(column.examples) > 1 else ''} {rows}; "
+            examples = f"e.g. record{plural} {rows}; " if rows else ""
             violations.append(
                 Violation(
-                    message=f"{what}: column {column.column} holds unmasked {column.type} in {column.records} of {result.scanned} records ({share:.1%}; {examples if rows else ''}scanned: {result.sampling})",
+                    message=f"{what}: column {column.column} holds unmasked {column.type} in {column.records} of {result.scanned} records ({share:.1%}; {examples}scanned: {result.sampling})",
                     key=f"{column.column}:{column.type}",
                     path=result.path,
                     line=None,

@@ -510,16 +510,13 @@ def scan_file(
     """
     import pyarrow as pa
 
-    try:
-        if os.path.getsize(path) == 0:
-            # No bytes, no records: nothing to find (Arrow's readers call it malformed).
-            return FileResult(display, 0, 0, "every record", ())
-    except OSError as exc:
-        raise DataFileError(f"cannot read: {exc.strerror}") from None
     total: int | None = None
     seen = 0
     scanned = 0
     try:
+        if os.path.getsize(path) == 0:
+            # No bytes, no records: nothing to find (Arrow's readers call it malformed).
+            return FileResult(display, 0, 0, "every record", ())
         batches, total = _batches(path)
         step = 1
         if sample is not None:

@@ -121,6 +121,7 @@ def protect_csv(
         raise ProtectError(f"{source}: not a readable CSV file ({type(exc).__name__})") from None
     rows = 0
     writer = None
+    failure: ProtectError | None = None
     try:
         # Inside the try: opening reads and converts the first block already.
         reader = pcsv.open_csv(
@@ -144,20 +145,20 @@ def protect_csv(
                 writer = pcsv.CSVWriter(target, protected.schema)
             writer.write_table(protected)
             rows += batch.num_rows
-    except (pa.ArrowInvalid, OSError) as exc:
-        if writer is not None:
-            writer.close()
-            writer = None
-            target.unlink(missing_ok=True)  # no half-written output left behind
-        if isinstance(exc, pa.ArrowInvalid):  # e.g. a ragged row or invalid UTF-8
-            raise ProtectError(
-                f"{source}: malformed CSV in the block after row {rows} "
-                f"({type(exc).__name__}; row text withheld)"
-            ) from None
-        raise ProtectError(f"{source} -> {target}: {exc.strerror or type(exc).__name__}") from None
+    except pa.ArrowInvalid as exc:  # e.g. a ragged row or invalid UTF-8
+        failure = ProtectError(
+            f"{source}: malformed CSV in the block after row {rows} "
+            f"({type(exc).__name__}; row text withheld)"
+        )
+    except OSError as exc:
+        failure = ProtectError(f"{source} -> {target}: {exc.strerror or type(exc).__name__}")
     finally:
         if writer is not None:
             writer.close()
+    if failure is not None:
+        if writer is not None:  # no half-written output left behind
+            target.unlink(missing_ok=True)
+        raise failure
     if writer is None:  # a header-only file: still write the header
         target.write_text(",".join(names) + "\n", encoding="utf-8")
     return rows
