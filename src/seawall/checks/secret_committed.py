@@ -67,11 +67,6 @@ def run(evidence: Evidence) -> CheckOutcome:
         groups[(occurrence.path, occurrence.hit.secret_hash)].append(occurrence)
     violations = []
     for (path, secret), group in sorted(groups.items()):
-        # The current copy (working tree, then HEAD) gives the line a user can open.
-        current = sorted(
-            group,
-            key=lambda o: (o.source != "working-tree", o.source != "staged", not o.present_at_head),
-        )[0]
         best = max(
             group,
             key=lambda o: (not rules[o.hit.rule_id].is_generic, rules[o.hit.rule_id].severity.rank),
@@ -79,6 +74,14 @@ def run(evidence: Evidence) -> CheckOutcome:
         rule = rules[best.hit.rule_id]
         dated = sorted((o for o in group if o.commit), key=lambda o: o.date or "")
         first = dated[0] if dated else None
+        # The current copy (working tree, then HEAD) gives the line a user can open;
+        # a secret gone from HEAD, the line in the commit that introduced it.
+        current = sorted(
+            group,
+            key=lambda o: (o.source != "working-tree", o.source != "staged", not o.present_at_head),
+        )[0]
+        if current.source == "history" and not current.present_at_head and first is not None:
+            current = first
         hit = best.hit
         parts = [f"{rule.description} ({hit.preview}, {hit.length} chars)"]
         if hit.encoding:

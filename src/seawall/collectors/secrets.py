@@ -24,6 +24,7 @@ from seawall._cache import ResultCache
 from seawall.collectors import CollectContext, Collected, CollectorIssue
 from seawall.collectors import _git as git
 from seawall.collectors._archives import ARCHIVE_SUFFIXES, ArchiveError, archive_members
+from seawall.collectors._blob_delta import PathVersions
 from seawall.collectors._files import looks_binary
 from seawall.collectors._options import SecretsOptions
 from seawall.detectors._rules import rule_pack_hash
@@ -103,6 +104,10 @@ _BINARY_SUFFIXES = frozenset(
         ".h5",
     ]
 )
+# The key suffix of a history blob matched only where it differs from earlier versions
+# of its path: its rows hold the secrets new in it, so they are never taken for the
+# blob's complete rows (the per-blob cache, the working tree, "present at HEAD").
+_DELTA = ":delta"
 # Below this much text, forking workers (and loading the matcher in each) costs
 # more than scanning inline.
 _PARALLEL_BYTES = 24 * 1024 * 1024
@@ -206,11 +211,17 @@ class _ChunkResult:
 
 
 def _scan_history_chunk(root: str, items: Sequence[tuple[str, str, str]]) -> _ChunkResult:
-    """Stream (key, oid, path) blobs with one cat-file and scan them."""
+    """Stream (key, oid, path) blobs with one cat-file and scan them.
+
+    A blob whose key ends in ``_DELTA`` is matched only where it differs from the
+    versions of its path before it in ``items`` (which come oldest first).
+    """
     detector, allow = _WORKER["detector"], _WORKER["allow"]
     by_oid: dict[str, list[tuple[str, str]]] = {}
     for key, oid, path in items:
         by_oid.setdefault(oid, []).append((key, path))
+    delta_paths = {path for key, _, path in items if key.endswith(_DELTA)}
+    versions = PathVersions()
     result = _ChunkResult()
     for oid, data in git.read_blobs(root, list(by_oid)):
         binary = looks_binary(data)
@@ -222,7 +233,15 @@ def _scan_history_chunk(root: str, items: Sequence[tuple[str, str, str]]) -> _Ch
                 if problem:
                     result.problems[key] = f"history blob {oid[:12]} ({path}): {problem}"
                 continue
-            hits = [] if binary else detector.scan(data, path, allow)
+            if binary:
+                result.rows[key] = []
+                continue
+            windows = None
+            if key.endswith(_DELTA):
+                windows = versions.new_windows(path, data)
+            elif path in delta_paths:
+                versions.record(path, data)
+            hits = detector.scan(data, path, allow, windows) if windows != [] else []
             result.rows[key] = [h.to_row() for h in hits]
     return result
 
@@ -251,27 +270,66 @@ def _chunks(items: Sequence[Any], count: int) -> list[Sequence[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _chunks_by_bytes(
+def _chunks_by_path(
     items: Sequence[tuple[str, str, str]], sizes: Mapping[str, int], count: int
 ) -> list[Sequence[tuple[str, str, str]]]:
-    """``items`` cut into about ``count`` runs of about equal bytes, in their order.
-
-    Equal counts are not equal work: one chunk may hold every version of a big
-    file. Contiguous runs keep each chunk's cat-file reads near each other in
-    the pack (rev-list order).
+    """``items`` cut into about ``count`` chunks of about equal bytes, each holding
+    whole paths (a blob matched as a delta needs the versions before it), in the
+    items' order within a chunk (history order keeps cat-file's reads near each
+    other in the pack). The biggest paths are placed first, each in the chunk
+    with the fewest bytes so far.
     """
-    total = sum(sizes.get(oid, 0) for _, oid, _ in items)
-    target = max(1, -(-total // count))
-    chunks: list[Sequence[tuple[str, str, str]]] = []
-    start = filled = 0
-    for index, (_, oid, _) in enumerate(items):
-        filled += sizes.get(oid, 0)
-        if filled >= target:
-            chunks.append(items[start : index + 1])
-            start, filled = index + 1, 0
-    if start < len(items):
-        chunks.append(items[start:])
-    return chunks
+    by_path: dict[str, list[int]] = {}
+    for index, (_, _, path) in enumerate(items):
+        by_path.setdefault(path, []).append(index)
+    weight = {
+        path: sum(sizes.get(items[i][1], 0) for i in indexes) for path, indexes in by_path.items()
+    }
+    totals = [0] * count
+    members: list[list[int]] = [[] for _ in range(count)]
+    for path in sorted(by_path, key=lambda p: -weight[p]):
+        lightest = totals.index(min(totals))
+        totals[lightest] += weight[path]
+        members[lightest] += by_path[path]
+    return [[items[i] for i in sorted(chunk)] for chunk in members if chunk]
+
+
+def _plan_deltas(
+    work: Sequence[tuple[str, str, str]],
+    whole: set[str],
+    introduced: Mapping[str, git.Introduction],
+) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
+    """History ``work`` (key, oid, path) put in the order its blobs came into the
+    history, with the key of every blob to match as a delta renamed.
+
+    Order: by introducing commit's date, then the log's order (``introduced`` is
+    in log order), as attribution picks a secret's first commit; blobs without an
+    introduction last, oldest listed first. A secret is then matched in the first
+    version that holds it. Matched whole: the first version of each path, archives
+    and the blobs in ``whole`` (HEAD's, which the working tree and "present at
+    HEAD" read complete). Returns the new work and the renamed keys (old -> new).
+    """
+    rank = {oid: index for index, oid in enumerate(introduced)}
+    count = len(work)
+
+    def order(position: int) -> tuple[int, str, int]:
+        oid = work[position][1]
+        intro = introduced.get(oid)
+        if intro is None:
+            return (1, "", count - position)  # rev-list lists newest first
+        return (0, intro.date, rank[oid])
+
+    first_seen: set[str] = set()
+    planned: list[tuple[str, str, str]] = []
+    renamed: dict[str, str] = {}
+    for position in sorted(range(count), key=order):
+        key, oid, path = work[position]
+        if path in first_seen and oid not in whole and not path.lower().endswith(ARCHIVE_SUFFIXES):
+            renamed[key] = key + _DELTA
+            key = renamed[key]
+        first_seen.add(path)
+        planned.append((key, oid, path))
+    return planned, renamed
 
 
 # -- orchestration --------------------------------------------------------------------
@@ -294,6 +352,9 @@ class _Run:
         self.blobs_total = self.blobs_scanned = self.blobs_cached = self.bytes_scanned = 0
         # Started next to a long history scan, so attribution does not wait for it.
         self.introduction_log: git.IntroductionLog | None = None
+        self._head: dict[str, str] | None = None
+        # Introductions read for the delta plan, in the log's order (reused by attribution).
+        self.introduced: dict[str, git.Introduction] = {}
 
     @property
     def detector(self) -> SecretDetector:
@@ -350,7 +411,7 @@ class _Run:
         if self.options.jobs > 1 and total_bytes >= _PARALLEL_BYTES and len(items) > 1:
             # Four chunks a worker, handed out as workers free up: a costly stretch
             # of history (big files, many encoded runs) does not hold up the rest.
-            chunks = _chunks_by_bytes(items, sizes, self.options.jobs * 4)
+            chunks = _chunks_by_path(items, sizes, self.options.jobs * 4)
             if self.introduction_log is None:
                 self.introduction_log = git.IntroductionLog(self.root)
             with self._pool() as pool:
@@ -363,8 +424,11 @@ class _Run:
 
     def _take(self, result: _ChunkResult) -> None:
         self.rows.update(result.rows)
-        # A blob read only in part is not cached, so the next run says so again.
-        self.fresh.update(key for key in result.rows if key not in result.problems)
+        # A blob read only in part is not cached, so the next run says so again; a
+        # delta's rows are not the blob's and live only in the history snapshot.
+        self.fresh.update(
+            key for key in result.rows if key not in result.problems and not key.endswith(_DELTA)
+        )
         self.bytes_scanned += result.scanned
         self.notes.extend(result.problems.values())
 
@@ -457,6 +521,7 @@ class _Run:
             None if self.options.since else self.cache.get_many([snapshot_key]).get(snapshot_key)
         )
         old_entries: list[tuple[str, str, str]] = []
+        whole_history = False  # every ref's history listed, not only what is new
         if snapshot is not None and snapshot["tips"] == tips:
             self.blobs_total += len(snapshot["entries"])
             self.blobs_cached += len(snapshot["entries"])
@@ -475,6 +540,7 @@ class _Run:
             # introductions now, on the core the listing leaves idle.
             self.introduction_log = git.IntroductionLog(self.root)
             blobs, missing = git.history_blobs(self.root, refs=tips)
+            whole_history = True
         if missing:
             self.notes.append(
                 f"{len(missing)} history blob(s) missing from the object store "
@@ -502,8 +568,17 @@ class _Run:
             entries.append((path, oid, self.key(oid, path)))
         self.blobs_total += len(entries) + len(old_entries)
         self.blobs_cached += len(old_entries)
-        to_scan = set(self.lookup(key for _, _, key in entries))
+        head = self.head_blobs()
+        # HEAD's blobs are read complete (the working tree and "present at HEAD" use
+        # their rows): one an earlier run matched as a delta is matched whole now.
+        deltas = {oid for _, oid, key in old_entries if key.endswith(_DELTA)}
+        complete = [(path, oid, self.key(oid, path)) for path, oid in head.items() if oid in deltas]
+        to_scan = set(self.lookup(key for _, _, key in entries + complete))
         work = [(key, oid, path) for path, oid, key in entries if key in to_scan]
+        if whole_history and work:
+            work, renamed = self._with_deltas(work, set(head.values()))
+            entries = [(path, oid, renamed.get(key, key)) for path, oid, key in entries]
+        work += [(key, oid, path) for path, oid, key in complete if key in to_scan]
         self.scan_history(work, sizes)
         all_entries = old_entries + entries
         if not self.options.since:
@@ -512,6 +587,28 @@ class _Run:
                 {snapshot_key: {"tips": tips, "entries": all_entries, "rows": with_hits}}
             )
         return all_entries
+
+    def _with_deltas(
+        self, work: list[tuple[str, str, str]], at_head: set[str]
+    ) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
+        """``work`` planned as deltas (see :func:`_plan_deltas`), and the renamed keys.
+
+        The plan needs the order the blobs came into the history: the introductions
+        git has been listing next to the blob listing. Without them every blob is
+        matched whole (attribution reports why).
+        """
+        assert self.introduction_log is not None
+        try:
+            self.introduced = self.introduction_log.introductions({oid for _, oid, _ in work})
+        except git.GitError:
+            return work, {}
+        return _plan_deltas(work, at_head, self.introduced)
+
+    def head_blobs(self) -> dict[str, str]:
+        """Path -> blob id at HEAD (asked of git once a run)."""
+        if self._head is None:
+            self._head = git.head_blobs(self.root)
+        return self._head
 
     def _moved_forward(self, old: dict[str, str], new: dict[str, str]) -> bool:
         """Every old ref still exists and each moved one was fast-forwarded."""
@@ -558,15 +655,17 @@ def _introductions(run: _Run, wanted: set[str]) -> dict[str, git.Introduction]:
     keys = {f"intro:{oid}": oid for oid in wanted}
     cached = run.cache.get_many(keys)
     found = {keys[key]: git.Introduction(*row) for key, row in cached.items()}
-    missing = wanted - set(found)
+    # Read already for the delta plan, or read now.
+    fresh = {oid: run.introduced[oid] for oid in wanted - set(found) if oid in run.introduced}
+    missing = wanted - set(found) - set(fresh)
     if missing:
         if run.introduction_log is None:  # not started next to a long scan: now
             run.introduction_log = git.IntroductionLog(run.root)
-        fresh = run.introduction_log.introductions(missing)
-        found.update(fresh)
-        run.cache.put_many(
-            {f"intro:{oid}": [i.commit, i.author, i.date, i.path] for oid, i in fresh.items()}
-        )
+        fresh.update(run.introduction_log.introductions(missing))
+    found.update(fresh)
+    run.cache.put_many(
+        {f"intro:{oid}": [i.commit, i.author, i.date, i.path] for oid, i in fresh.items()}
+    )
     return found
 
 
@@ -574,7 +673,7 @@ def _attribute(run: _Run, occurrences: list[SecretOccurrence]) -> list[SecretOcc
     """Add the introducing commit and whether the secret is still at HEAD."""
     if not occurrences:
         return occurrences
-    head = git.head_blobs(run.root)
+    head = run.head_blobs()
     intros = _introductions(run, {o.blob for o in occurrences})
     head_secrets: dict[str, set[str]] = {}
     for path, oid in head.items():

@@ -365,15 +365,28 @@ class SecretDetector:
             self._path_rule_memo = (self._path, matching)
         return self._path_rule_memo[1]
 
-    def scan(self, data: bytes, path: str = "", allow: Sequence[Any] = ()) -> list[SecretHit]:
+    def scan(
+        self,
+        data: bytes,
+        path: str = "",
+        allow: Sequence[Any] = (),
+        windows: Sequence[tuple[int, int]] | None = None,
+    ) -> list[SecretHit]:
         """Every secret in ``data`` (one per distinct secret, best rule first).
 
         ``allow`` holds extra compiled regexes; a secret matching one is dropped.
+        ``windows``: match only within these byte ranges of ``data`` (the rest is
+        still context: word boundaries, line numbers, inline markers).
         """
         code_file = _suffix(path) in CODE_SUFFIXES
         self._extra_allow = allow
         self._path = path
-        hits = self._scan(data, code_file, depth=0, encoding=None, anchor_line=None)
+        if windows is None:
+            hits = self._scan(data, code_file, depth=0, encoding=None, anchor_line=None)
+        else:
+            hits = []
+            for start, end in windows:
+                hits += self._scan(data, code_file, 0, None, None, start, end)
         return _dedupe(hits, self.rules)
 
     # -- internals -------------------------------------------------------------------
@@ -385,11 +398,19 @@ class SecretDetector:
         depth: int,
         encoding: str | None,
         anchor_line: _Anchor | None,
+        start: int = 0,
+        end: int | None = None,
     ) -> list[tuple[int, int, int, SecretHit]]:
-        """Hits with (rule index, start, end) for overlap resolution."""
+        """Hits with (rule index, start, end) for overlap resolution, from the matches
+        that lie within ``data[start:end]``."""
         results: list[tuple[int, int, int, SecretHit]] = []
         lines = _LineIndex(data)
-        candidates = self._prefilter.candidates(data)
+        end = len(data) if end is None else min(end, len(data))
+        # A window starts at a line start: a match may take the newline before it,
+        # as patterns that begin with (?:^|[^...]) do in the whole blob.
+        start = max(0, start - 1)
+        window = data if start == 0 and end == len(data) else data[start:end]
+        candidates = self._prefilter.candidates(window)
         candidates.update(self._path_rules())
         rule_count = len(self.rules)
         for index in sorted(candidates):
@@ -402,13 +423,15 @@ class SecretDetector:
             regex = self._regexes[index]
             if regex is None:
                 regex = self._regexes[index] = _compile(rule.pattern)
-            for match in regex.finditer(data):
+            for match in regex.finditer(data, start, end):
                 hit = self._judge(rule, index, match, lines, code_file, encoding, anchor_line)
                 if hit is not None:
                     results.append((index, match.start(), match.end(), hit))
         if depth < _MAX_DECODE_DEPTH:
             kinds = [_ENCODED_RUNS[i - rule_count] for i in sorted(candidates) if i >= rule_count]
-            results.extend(self._decoded(data, kinds, code_file, depth, lines, anchor_line))
+            results.extend(
+                self._decoded(data, kinds, code_file, depth, lines, anchor_line, start, end)
+            )
         return results
 
     def _accept(
@@ -521,12 +544,14 @@ class SecretDetector:
         depth: int,
         lines: _LineIndex,
         anchor_line: _Anchor | None,
+        window_start: int,
+        window_end: int,
     ) -> Iterable[tuple[int, int, int, SecretHit]]:
         budget = _MAX_DECODED_BYTES
         segments = 0
         for kind in kinds:
             encoding = kind.encoding
-            for run_start, text in _ascii_runs(kind, data):
+            for run_start, text in _ascii_runs(kind, data, window_start, window_end):
                 if segments >= _MAX_DECODED_SEGMENTS or budget <= 0:
                     return
                 if encoding == "base64" and not _mixed(text):
@@ -546,10 +571,13 @@ class SecretDetector:
                     yield index, base + start, base + end, hit
 
 
-def _ascii_runs(kind: _EncodedRun, data: bytes) -> Iterator[tuple[int, bytes]]:
-    """(offset, run) of each maximal run of ``kind`` in ``data`` that may decode to ASCII."""
+def _ascii_runs(
+    kind: _EncodedRun, data: bytes, window_start: int = 0, window_end: int | None = None
+) -> Iterator[tuple[int, bytes]]:
+    """(offset, run) of each maximal run of ``kind`` in ``data[window_start:window_end]``
+    that may decode to ASCII."""
     alphabet, size = kind.alphabet, len(data)
-    for run in kind.finder.finditer(data):
+    for run in kind.finder.finditer(data, window_start, window_end):
         start, end = run.span(1)
         if end < size and data[end] in alphabet:
             continue  # a non-ASCII group further on: the whole run decodes to binary

@@ -1,0 +1,193 @@
+"""Which parts of a history blob are new against the versions of its path read before it.
+
+A file's history is mostly the same text again: each of requests' 865 versions
+of ``models.py`` differs from the one before it in a few lines. Matching every
+version whole costs the secret scan most of its time; matching only what is
+new costs a few percent of it and finds the same secrets, because every
+unchanged piece of text was matched in an earlier version of the same path.
+
+The unit of "unchanged" is the paragraph (text between blank lines): a blob's
+paragraphs that an earlier version of its path already held are skipped, the
+rest are matched with two lines of context on each side, and a private-key
+block that a new paragraph touches is matched whole (an encrypted PEM key has
+a blank line inside, and a commit may change one line of a key). A secret is
+attributed to the first version that holds it, so versions must come oldest
+first; the first version of a path seen here is matched whole.
+
+Finding the paragraphs to look at is cheap: the common prefix and suffix with
+the previous version are compared in C (bytes equality), and only the
+paragraphs between them are split and looked up.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import accumulate, compress, count
+
+__all__ = ["PathVersions"]
+
+_SEPARATOR = b"\n\n"
+_STEP = 4096  # bytes compared at a time while looking for the common prefix and suffix
+# Lines matched on each side of a new paragraph: its blank line and the neighbour's
+# nearest line, for a match that spans a paragraph break (a name, a blank line, a value).
+_CONTEXT_LINES = 2
+# Windows closer than this are matched as one: a call to the matcher costs about as
+# much as matching this many more bytes.
+_GAP = 1024
+# Where a multi-line key block starts and ends (PEM, OpenSSH, PGP, SSH2, PuTTY).
+_KEY_BLOCK_MARKERS = (b"-----BEGIN", b"---- BEGIN", b"PuTTY-User-Key-File")
+_KEY_BLOCK_START = re.compile(rb"-----BEGIN[^\n]*|---- BEGIN[^\n]*|PuTTY-User-Key-File[^\n]*")
+_KEY_BLOCK_END = re.compile(rb"-----END[^\n]*|---- END[^\n]*|Private-MAC:[^\n]*")
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """Length of the longest common prefix of ``a`` and ``b``."""
+    limit = min(len(a), len(b))
+    done = 0
+    while done + _STEP <= limit and a[done : done + _STEP] == b[done : done + _STEP]:
+        done += _STEP
+    low, high = done, min(done + _STEP, limit)
+    while low < high:  # invariant: a[:low] == b[:low]
+        middle = (low + high + 1) // 2
+        if a[done:middle] == b[done:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
+    """Length of the longest common suffix of ``a`` and ``b``, at most ``limit``."""
+    size_a, size_b = len(a), len(b)
+    done = 0
+    while (
+        done + _STEP <= limit
+        and a[size_a - done - _STEP : size_a - done] == b[size_b - done - _STEP : size_b - done]
+    ):
+        done += _STEP
+    low, high = done, min(done + _STEP, limit)
+    while low < high:  # invariant: the last ``low`` bytes agree
+        middle = (low + high + 1) // 2
+        if a[size_a - middle : size_a - done] == b[size_b - middle : size_b - done]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _line_start(data: bytes, offset: int, lines: int) -> int:
+    """The start of the line ``lines`` lines above the one holding ``offset``."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    for _ in range(lines):
+        if start == 0:
+            break
+        start = data.rfind(b"\n", 0, start - 1) + 1
+    return start
+
+
+def _line_end(data: bytes, offset: int, lines: int) -> int:
+    """The end (the newline) of the line ``lines`` lines below the one holding ``offset``."""
+    end = offset - 1
+    for _ in range(lines + 1):
+        end = data.find(b"\n", end + 1)
+        if end == -1:
+            return len(data)
+    return end
+
+
+def _has_key_marker(data: bytes, start: int = 0, end: int | None = None) -> bool:
+    return any(data.find(marker, start, end) != -1 for marker in _KEY_BLOCK_MARKERS)
+
+
+def _key_blocks(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each key block; one without an end marker runs to the end."""
+    blocks = []
+    for start in _KEY_BLOCK_START.finditer(data):
+        end = _KEY_BLOCK_END.search(data, start.end())
+        blocks.append((start.start(), end.end() if end else len(data)))
+    return blocks
+
+
+def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Windows closer than ``_GAP`` joined, in order."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1] + _GAP:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+class PathVersions:
+    """Per path: the last version read and every paragraph matched so far.
+
+    One instance follows one sequence of blobs (a worker's share of the history,
+    whole paths at a time). Memory: the last version of each path plus the
+    distinct paragraphs of its history.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[str, bytes] = {}
+        self._seen: dict[str, set[bytes]] = {}
+        # Paths where some version held a key block marker. Every paragraph was
+        # new (or whole) in some version, where it was looked at: a version with
+        # a marker has one only if its path is here.
+        self._key_paths: set[str] = set()
+
+    def record(self, path: str, data: bytes) -> None:
+        """``data`` was matched whole: every paragraph in it counts as seen."""
+        self._last[path] = data
+        self._seen.setdefault(path, set()).update(data.split(_SEPARATOR))
+        if _has_key_marker(data):
+            self._key_paths.add(path)
+
+    def new_windows(self, path: str, data: bytes) -> list[tuple[int, int]] | None:
+        """Byte ranges of ``data`` to match: none when nothing is new, None for all of it
+        (the first version of ``path`` seen here, which is recorded as matched whole)."""
+        previous = self._last.get(path)
+        seen = self._seen.get(path)
+        if previous is None or seen is None:
+            self.record(path, data)
+            return None
+        self._last[path] = data
+        prefix = _common_prefix(previous, data)
+        suffix = _common_suffix(previous, data, min(len(previous), len(data)) - prefix)
+        # The changed region, widened to whole paragraphs.
+        cut = data.rfind(_SEPARATOR, 0, prefix)
+        start = 0 if cut == -1 else cut + len(_SEPARATOR)
+        stop = data.find(_SEPARATOR, len(data) - suffix)
+        stop = len(data) if stop == -1 else stop
+        if start >= stop:
+            return []  # nothing but a paragraph break differs
+        paragraphs = data[start:stop].split(_SEPARATOR)
+        new = set(paragraphs).difference(seen)
+        if not new:
+            return []
+        seen |= new
+        # Each new paragraph's offset: the lengths before it plus one separator each.
+        ends = list(accumulate(map(len, paragraphs)))
+        windows: list[tuple[int, int]] = []
+        for index in compress(count(), map(new.__contains__, paragraphs)):
+            begin = start + (ends[index - 1] if index else 0) + index * len(_SEPARATOR)
+            end = start + ends[index] + index * len(_SEPARATOR)
+            if windows and windows[-1][1] + len(_SEPARATOR) == begin:
+                windows[-1] = (windows[-1][0], end)  # the next paragraph: one window
+            else:
+                windows.append((begin, end))
+        if path not in self._key_paths and any(
+            _has_key_marker(data, begin, end) for begin, end in windows
+        ):
+            self._key_paths.add(path)
+        windows = [
+            (_line_start(data, begin, _CONTEXT_LINES), _line_end(data, end, _CONTEXT_LINES))
+            for begin, end in windows
+        ]
+        if path in self._key_paths:
+            windows += [
+                block
+                for block in _key_blocks(data)
+                if any(begin < block[1] and block[0] < end for begin, end in windows)
+            ]
+        return _merge(windows)
