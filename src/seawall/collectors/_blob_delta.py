@@ -28,9 +28,9 @@ __all__ = ["PathVersions"]
 
 _SEPARATOR = b"\n\n"
 _STEP = 4096  # bytes compared at a time while looking for the common prefix and suffix
-# Lines matched on each side of a new paragraph: its blank line and the neighbour's
-# nearest line, for a match that spans a paragraph break (a name, a blank line, a value).
-_CONTEXT_LINES = 2
+# How far short of the longest the common prefix and suffix may fall: the changed
+# region only grows by as much, and a few bisection steps fewer cost less.
+_SLACK = 64
 # Windows closer than this are matched as one: a call to the matcher costs about as
 # much as matching this many more bytes.
 _GAP = 1024
@@ -41,13 +41,13 @@ _KEY_BLOCK_END = re.compile(rb"-----END[^\n]*|---- END[^\n]*|Private-MAC:[^\n]*"
 
 
 def _common_prefix(a: bytes, b: bytes) -> int:
-    """Length of the longest common prefix of ``a`` and ``b``."""
+    """Length of a common prefix of ``a`` and ``b``: the longest, less up to ``_SLACK``."""
     limit = min(len(a), len(b))
     done = 0
     while done + _STEP <= limit and a[done : done + _STEP] == b[done : done + _STEP]:
         done += _STEP
     low, high = done, min(done + _STEP, limit)
-    while low < high:  # invariant: a[:low] == b[:low]
+    while high - low > _SLACK:  # invariant: a[:low] == b[:low]
         middle = (low + high + 1) // 2
         if a[done:middle] == b[done:middle]:
             low = middle
@@ -57,7 +57,8 @@ def _common_prefix(a: bytes, b: bytes) -> int:
 
 
 def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
-    """Length of the longest common suffix of ``a`` and ``b``, at most ``limit``."""
+    """Length of a common suffix of ``a`` and ``b`` (at most ``limit``): the longest,
+    less up to ``_SLACK``."""
     size_a, size_b = len(a), len(b)
     done = 0
     while (
@@ -66,7 +67,7 @@ def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
     ):
         done += _STEP
     low, high = done, min(done + _STEP, limit)
-    while low < high:  # invariant: the last ``low`` bytes agree
+    while high - low > _SLACK:  # invariant: the last ``low`` bytes agree
         middle = (low + high + 1) // 2
         if a[size_a - middle : size_a - done] == b[size_b - middle : size_b - done]:
             low = middle
@@ -75,24 +76,9 @@ def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
     return low
 
 
-def _line_start(data: bytes, offset: int, lines: int) -> int:
-    """The start of the line ``lines`` lines above the one holding ``offset``."""
-    start = data.rfind(b"\n", 0, offset) + 1
-    for _ in range(lines):
-        if start == 0:
-            break
-        start = data.rfind(b"\n", 0, start - 1) + 1
-    return start
-
-
-def _line_end(data: bytes, offset: int, lines: int) -> int:
-    """The end (the newline) of the line ``lines`` lines below the one holding ``offset``."""
-    end = offset - 1
-    for _ in range(lines + 1):
-        end = data.find(b"\n", end + 1)
-        if end == -1:
-            return len(data)
-    return end
+def _end_of_line(data: bytes, offset: int) -> int:
+    end = data.find(b"\n", offset)
+    return len(data) if end == -1 else end
 
 
 def _has_key_marker(data: bytes, start: int = 0, end: int | None = None) -> bool:
@@ -176,12 +162,17 @@ class PathVersions:
                 windows[-1] = (windows[-1][0], end)  # the next paragraph: one window
             else:
                 windows.append((begin, end))
-        if path not in self._key_paths and any(
-            _has_key_marker(data, begin, end) for begin, end in windows
-        ):
+        # Between the first and the last window all text was new here or in an earlier
+        # version, where it was looked at: one look at the whole span is enough.
+        if path not in self._key_paths and _has_key_marker(data, windows[0][0], windows[-1][1]):
             self._key_paths.add(path)
+        # Context: the blank line and the neighbouring paragraph's nearest line on each
+        # side, for a match that spans a paragraph break (a name, a blank line, a value).
         windows = [
-            (_line_start(data, begin, _CONTEXT_LINES), _line_end(data, end, _CONTEXT_LINES))
+            (
+                data.rfind(b"\n", 0, begin - len(_SEPARATOR)) + 1 if begin else 0,
+                _end_of_line(data, end + len(_SEPARATOR)),
+            )
             for begin, end in windows
         ]
         if path in self._key_paths:

@@ -158,7 +158,7 @@ def history_blobs(
     refs: dict[str, str] | None = None,
 ) -> tuple[list[tuple[str, str, int]], set[str]]:
     """(blob id, a path it appears at, size) for every unique blob reachable from the
-    tips, and the ids git listed but could not find.
+    tips, oldest first, and the ids git listed but could not find.
 
     Without tips: from every ref (``--all`` covers branches, tags, notes and
     refs/stash) plus older stash entries (``refs``: :func:`ref_tips` when the
@@ -176,7 +176,12 @@ def history_blobs(
         starts = ["--all", *stashed]
     else:
         starts = list(tips)
-    args = ["rev-list", "--objects", *starts, "--filter=object:type=blob", "--missing=allow-any"]
+    # --reverse: commits oldest first, so each blob is listed at the first commit that
+    # holds it, in the order the blobs came into the history (with its path there).
+    args = [
+        "rev-list", "--objects", "--reverse", *starts, "--filter=object:type=blob",
+        "--missing=allow-any",
+    ]  # fmt: skip
     excluded = list(exclude)
     if excluded:
         args += ["--not", *excluded]

@@ -177,7 +177,8 @@ class _Filters:
         self.allow_values = tuple(options.allow_values)
 
     def path_allowed(self, path: str) -> bool:
-        return self._paths.match_file(path)
+        # Asked once per history blob: an empty allowlist answers without pathspec.
+        return bool(self._paths.patterns) and self._paths.match_file(path)
 
     def keep(self, hit: SecretHit) -> bool:
         return hit.rule_id not in self._disabled
@@ -295,35 +296,18 @@ def _chunks_by_path(
 
 
 def _plan_deltas(
-    work: Sequence[tuple[str, str, str]],
-    whole: set[str],
-    introduced: Mapping[str, git.Introduction],
+    work: Sequence[tuple[str, str, str]], whole: set[str]
 ) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
-    """History ``work`` (key, oid, path) put in the order its blobs came into the
-    history, with the key of every blob to match as a delta renamed.
-
-    Order: by introducing commit's date, then the log's order (``introduced`` is
-    in log order), as attribution picks a secret's first commit; blobs without an
-    introduction last, oldest listed first. A secret is then matched in the first
-    version that holds it. Matched whole: the first version of each path, archives
-    and the blobs in ``whole`` (HEAD's, which the working tree and "present at
-    HEAD" read complete). Returns the new work and the renamed keys (old -> new).
+    """History ``work`` (key, oid, path), oldest first as the listing gives it, with
+    the key of every blob to match as a delta renamed: all but the first version of
+    each path, archives and the blobs in ``whole`` (HEAD's, which the working tree
+    and "present at HEAD" read complete). A secret is then matched in the first
+    version that holds it. Returns the new work and the renamed keys (old -> new).
     """
-    rank = {oid: index for index, oid in enumerate(introduced)}
-    count = len(work)
-
-    def order(position: int) -> tuple[int, str, int]:
-        oid = work[position][1]
-        intro = introduced.get(oid)
-        if intro is None:
-            return (1, "", count - position)  # rev-list lists newest first
-        return (0, intro.date, rank[oid])
-
     first_seen: set[str] = set()
     planned: list[tuple[str, str, str]] = []
     renamed: dict[str, str] = {}
-    for position in sorted(range(count), key=order):
-        key, oid, path = work[position]
+    for key, oid, path in work:
         if path in first_seen and oid not in whole and not path.lower().endswith(ARCHIVE_SUFFIXES):
             renamed[key] = key + _DELTA
             key = renamed[key]
@@ -353,8 +337,6 @@ class _Run:
         # Started next to a long history scan, so attribution does not wait for it.
         self.introduction_log: git.IntroductionLog | None = None
         self._head: dict[str, str] | None = None
-        # Introductions read for the delta plan, in the log's order (reused by attribution).
-        self.introduced: dict[str, git.Introduction] = {}
 
     @property
     def detector(self) -> SecretDetector:
@@ -521,7 +503,6 @@ class _Run:
             None if self.options.since else self.cache.get_many([snapshot_key]).get(snapshot_key)
         )
         old_entries: list[tuple[str, str, str]] = []
-        whole_history = False  # every ref's history listed, not only what is new
         if snapshot is not None and snapshot["tips"] == tips:
             self.blobs_total += len(snapshot["entries"])
             self.blobs_cached += len(snapshot["entries"])
@@ -540,7 +521,6 @@ class _Run:
             # introductions now, on the core the listing leaves idle.
             self.introduction_log = git.IntroductionLog(self.root)
             blobs, missing = git.history_blobs(self.root, refs=tips)
-            whole_history = True
         if missing:
             self.notes.append(
                 f"{len(missing)} history blob(s) missing from the object store "
@@ -575,9 +555,8 @@ class _Run:
         complete = [(path, oid, self.key(oid, path)) for path, oid in head.items() if oid in deltas]
         to_scan = set(self.lookup(key for _, _, key in entries + complete))
         work = [(key, oid, path) for path, oid, key in entries if key in to_scan]
-        if whole_history and work:
-            work, renamed = self._with_deltas(work, set(head.values()))
-            entries = [(path, oid, renamed.get(key, key)) for path, oid, key in entries]
+        work, renamed = _plan_deltas(work, set(head.values()))
+        entries = [(path, oid, renamed.get(key, key)) for path, oid, key in entries]
         work += [(key, oid, path) for path, oid, key in complete if key in to_scan]
         self.scan_history(work, sizes)
         all_entries = old_entries + entries
@@ -587,22 +566,6 @@ class _Run:
                 {snapshot_key: {"tips": tips, "entries": all_entries, "rows": with_hits}}
             )
         return all_entries
-
-    def _with_deltas(
-        self, work: list[tuple[str, str, str]], at_head: set[str]
-    ) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
-        """``work`` planned as deltas (see :func:`_plan_deltas`), and the renamed keys.
-
-        The plan needs the order the blobs came into the history: the introductions
-        git has been listing next to the blob listing. Without them every blob is
-        matched whole (attribution reports why).
-        """
-        assert self.introduction_log is not None
-        try:
-            self.introduced = self.introduction_log.introductions({oid for _, oid, _ in work})
-        except git.GitError:
-            return work, {}
-        return _plan_deltas(work, at_head, self.introduced)
 
     def head_blobs(self) -> dict[str, str]:
         """Path -> blob id at HEAD (asked of git once a run)."""
@@ -655,17 +618,15 @@ def _introductions(run: _Run, wanted: set[str]) -> dict[str, git.Introduction]:
     keys = {f"intro:{oid}": oid for oid in wanted}
     cached = run.cache.get_many(keys)
     found = {keys[key]: git.Introduction(*row) for key, row in cached.items()}
-    # Read already for the delta plan, or read now.
-    fresh = {oid: run.introduced[oid] for oid in wanted - set(found) if oid in run.introduced}
-    missing = wanted - set(found) - set(fresh)
+    missing = wanted - set(found)
     if missing:
         if run.introduction_log is None:  # not started next to a long scan: now
             run.introduction_log = git.IntroductionLog(run.root)
-        fresh.update(run.introduction_log.introductions(missing))
-    found.update(fresh)
-    run.cache.put_many(
-        {f"intro:{oid}": [i.commit, i.author, i.date, i.path] for oid, i in fresh.items()}
-    )
+        fresh = run.introduction_log.introductions(missing)
+        found.update(fresh)
+        run.cache.put_many(
+            {f"intro:{oid}": [i.commit, i.author, i.date, i.path] for oid, i in fresh.items()}
+        )
     return found
 
 

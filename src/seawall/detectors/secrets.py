@@ -384,9 +384,15 @@ class SecretDetector:
         if windows is None:
             hits = self._scan(data, code_file, depth=0, encoding=None, anchor_line=None)
         else:
+            # One prefilter pass over the windows joined by newlines names the rules
+            # that may match in any of them (a superset for each); most name none.
+            joined = b"\n".join(data[max(0, start - 1) : end] for start, end in windows)
+            candidates = self._prefilter.candidates(joined)
+            candidates.update(self._path_rules())
             hits = []
-            for start, end in windows:
-                hits += self._scan(data, code_file, 0, None, None, start, end)
+            if candidates:
+                for start, end in windows:
+                    hits += self._scan(data, code_file, 0, None, None, start, end, candidates)
         return _dedupe(hits, self.rules)
 
     # -- internals -------------------------------------------------------------------
@@ -400,18 +406,21 @@ class SecretDetector:
         anchor_line: _Anchor | None,
         start: int = 0,
         end: int | None = None,
+        candidates: set[int] | None = None,
     ) -> list[tuple[int, int, int, SecretHit]]:
         """Hits with (rule index, start, end) for overlap resolution, from the matches
-        that lie within ``data[start:end]``."""
+        that lie within ``data[start:end]`` (``candidates``: the rules a prefilter named
+        for it already)."""
         results: list[tuple[int, int, int, SecretHit]] = []
         lines = _LineIndex(data)
         end = len(data) if end is None else min(end, len(data))
         # A window starts at a line start: a match may take the newline before it,
         # as patterns that begin with (?:^|[^...]) do in the whole blob.
         start = max(0, start - 1)
-        window = data if start == 0 and end == len(data) else data[start:end]
-        candidates = self._prefilter.candidates(window)
-        candidates.update(self._path_rules())
+        if candidates is None:
+            window = data if start == 0 and end == len(data) else data[start:end]
+            candidates = self._prefilter.candidates(window)
+            candidates.update(self._path_rules())
         rule_count = len(self.rules)
         for index in sorted(candidates):
             if index >= rule_count:
