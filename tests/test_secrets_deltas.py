@@ -222,3 +222,30 @@ def test_path_versions_windows_cover_every_new_paragraph() -> None:
     windows = versions.new_windows("f", third)
     assert windows == []
     assert versions.new_windows("other", third) is None  # paths are separate
+
+
+@pytest.mark.parametrize("memory", [1, 64 << 20])
+def test_every_paragraph_no_earlier_version_held_is_in_a_window(memory: int) -> None:
+    """Also when the paragraph sets are dropped for memory (memory=1: every time)."""
+    rng = random.Random(memory)
+    pool = [f"line {i} = {rng.random():.8f}".encode() for i in range(40)]
+    versions = PathVersions(memory=memory)
+    held: set[bytes] = set()
+    text: list[bytes] = []
+    for _ in range(60):
+        at = rng.randint(0, len(text))
+        if rng.random() < 0.6 or not text:
+            text[at:at] = rng.choices([*pool, b""], k=rng.randint(1, 5))
+        else:
+            del text[at : at + rng.randint(1, 4)]
+        data = b"\n".join(text) + b"\n"
+        windows = versions.new_windows("f", data)
+        paragraphs = data.split(b"\n\n")
+        if windows is not None:
+            offset = 0
+            for paragraph in paragraphs:
+                if paragraph not in held:
+                    end = offset + len(paragraph)
+                    assert any(s <= offset and end <= e for s, e in windows), paragraph
+                offset += len(paragraph) + 2
+        held.update(paragraphs)

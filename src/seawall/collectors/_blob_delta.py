@@ -114,9 +114,14 @@ class PathVersions:
     distinct paragraphs of its history.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, memory: int = 64 << 20) -> None:
         self._last: dict[str, bytes] = {}
         self._seen: dict[str, set[bytes]] = {}
+        # Bytes of paragraphs held in ``_seen``; past ``memory`` the sets are dropped
+        # and rebuilt from each path's last version (a history of generated files,
+        # new every commit, would otherwise keep all of it).
+        self._held = 0
+        self._memory = memory
         # Paths where some version held a key block marker. Every paragraph was
         # new (or whole) in some version, where it was looked at: a version with
         # a marker has one only if its path is here.
@@ -125,18 +130,28 @@ class PathVersions:
     def record(self, path: str, data: bytes) -> None:
         """``data`` was matched whole: every paragraph in it counts as seen."""
         self._last[path] = data
-        self._seen.setdefault(path, set()).update(data.split(_SEPARATOR))
+        self._remember(path, set(data.split(_SEPARATOR)), len(data))
         if _has_key_marker(data):
             self._key_paths.add(path)
+
+    def _remember(self, path: str, paragraphs: set[bytes], size: int) -> None:
+        if self._held + size > self._memory:
+            self._seen.clear()
+            self._held = 0
+        self._seen.setdefault(path, set()).update(paragraphs)
+        self._held += size
 
     def new_windows(self, path: str, data: bytes) -> list[tuple[int, int]] | None:
         """Byte ranges of ``data`` to match: none when nothing is new, None for all of it
         (the first version of ``path`` seen here, which is recorded as matched whole)."""
         previous = self._last.get(path)
-        seen = self._seen.get(path)
-        if previous is None or seen is None:
+        if previous is None:
             self.record(path, data)
             return None
+        seen = self._seen.get(path)
+        if seen is None:  # dropped for memory: the last version was matched (or skipped)
+            self._remember(path, set(previous.split(_SEPARATOR)), len(previous))
+            seen = self._seen[path]
         self._last[path] = data
         prefix = _common_prefix(previous, data)
         suffix = _common_suffix(previous, data, min(len(previous), len(data)) - prefix)
@@ -151,7 +166,7 @@ class PathVersions:
         new = set(paragraphs).difference(seen)
         if not new:
             return []
-        seen |= new
+        self._remember(path, new, sum(map(len, new)))
         # Each new paragraph's offset: the lengths before it plus one separator each.
         ends = list(accumulate(map(len, paragraphs)))
         windows: list[tuple[int, int]] = []
