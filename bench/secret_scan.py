@@ -147,7 +147,8 @@ def history_section(repo: Path, work: Path) -> list[str]:
     gl_wall = next((w for name, (w, _) in rows if name.startswith("gitleaks")), None)
     lines = [
         f"Repository: psf/requests snapshot, {commits} commits, {blobs} unique blobs. Whole process, 2 cores; cold scans: medians of {COLD_ROUNDS} rounds, each running every tool once; warm and incremental Seawall runs: medians of {RUNS}. "
-        "Seawall reads every unique blob whole (so it also finds the four private keys an earlier commit held, which "
+        "Seawall reads every unique blob and matches it where it is new against earlier versions of its path, "
+        "key blocks whole (so it also finds the four private keys an earlier commit held, which "
         "gitleaks' added-lines diff scan misses); gitleaks and betterleaks scan `git log -p` added lines.",
         "",
         "| run | wall | vs gitleaks | peak RSS |",
