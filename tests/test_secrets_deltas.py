@@ -98,7 +98,7 @@ def _edit(rng: random.Random, lines: list[str]) -> list[str]:
     return lines
 
 
-def _random_history(repo: GitRepo, seed: int) -> None:
+def _random_history(repo: GitRepo, seed: int, newline: str = "\n") -> None:
     rng = random.Random(seed)
     files: dict[str, list[str]] = {}
     paths = ["app/settings.py", "deploy/keys.pem", "conf/service.ini", "docs/notes.md"]
@@ -111,13 +111,13 @@ def _random_history(repo: GitRepo, seed: int) -> None:
         files[path] = edited
         if index == 12:  # a side branch merged back, with its own versions of a file
             repo.git("checkout", "-q", "-b", "side")
-            repo.commit({path: "\n".join(files[path]) + "\n"}, "side work")
+            repo.commit({path: newline.join(files[path]) + newline}, "side work")
             side = [*_edit(rng, files[path]), "# side"]
-            repo.commit({path: "\n".join(side) + "\n"}, "more side work")
+            repo.commit({path: newline.join(side) + newline}, "more side work")
             repo.git("checkout", "-q", "main")
             repo.git("merge", "-q", "--no-ff", "-s", "ours", "-m", "merge side", "side")
             continue
-        repo.write({path: "\n".join(files[path]) + "\n"})
+        repo.write({path: newline.join(files[path]) + newline})
         repo.git("add", "-A")
         repo.git("commit", "-q", "--allow-empty", "-m", f"change {index}")
 
@@ -132,6 +132,16 @@ def test_deltas_find_what_whole_blobs_find(
     whole = _findings(repo.root, "--no-cache")
     assert deltas == whole
     assert whole  # the history holds secrets to find
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_deltas_with_windows_line_ends_find_what_whole_blobs_find(
+    repo: GitRepo, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _random_history(repo, 50 + seed, newline="\r\n")
+    deltas = _findings(repo.root, "--no-cache")
+    _whole_blobs(monkeypatch)
+    assert deltas == _findings(repo.root, "--no-cache") and deltas
 
 
 def test_deltas_in_the_worker_pool_match_the_inline_scan(
@@ -222,6 +232,12 @@ def test_path_versions_windows_cover_every_new_paragraph() -> None:
     windows = versions.new_windows("f", third)
     assert windows == []
     assert versions.new_windows("other", third) is None  # paths are separate
+    # Windows line ends: paragraphs end at a blank CRLF line, not at the whole file.
+    body = [b"paragraph %d\r\nsecond line of it %d\r\n" % (i, i) for i in range(200)]
+    assert versions.new_windows("crlf", b"\r\n".join(body)) is None
+    body[100] = b"paragraph 100\r\nchanged\r\n"
+    windows = versions.new_windows("crlf", b"\r\n".join(body))
+    assert windows and sum(end - start for start, end in windows) < 300
 
 
 @pytest.mark.parametrize("memory", [1, 64 << 20])

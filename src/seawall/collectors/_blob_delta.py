@@ -27,6 +27,7 @@ from itertools import accumulate, compress, count
 __all__ = ["PathVersions"]
 
 _SEPARATOR = b"\n\n"
+_CRLF_SEPARATOR = b"\n\r\n"  # a blank line in a file with Windows line ends
 _STEP = 4096  # bytes compared at a time while looking for the common prefix and suffix
 # How far short of the longest the common prefix and suffix may fall: the changed
 # region only grows by as much, and a few bisection steps fewer cost less.
@@ -94,6 +95,11 @@ def _key_blocks(data: bytes) -> list[tuple[int, int]]:
     return blocks
 
 
+def _separator(data: bytes) -> bytes:
+    """What ends a paragraph in ``data``, by the line ends its start uses."""
+    return _CRLF_SEPARATOR if b"\r\n" in data[:4096] else _SEPARATOR
+
+
 def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Windows closer than ``_GAP`` joined, in order."""
     merged: list[tuple[int, int]] = []
@@ -130,7 +136,7 @@ class PathVersions:
     def record(self, path: str, data: bytes) -> None:
         """``data`` was matched whole: every paragraph in it counts as seen."""
         self._last[path] = data
-        self._remember(path, set(data.split(_SEPARATOR)), len(data))
+        self._remember(path, set(data.split(_separator(data))), len(data))
         if _has_key_marker(data):
             self._key_paths.add(path)
 
@@ -150,19 +156,20 @@ class PathVersions:
             return None
         seen = self._seen.get(path)
         if seen is None:  # dropped for memory: the last version was matched (or skipped)
-            self._remember(path, set(previous.split(_SEPARATOR)), len(previous))
+            self._remember(path, set(previous.split(_separator(previous))), len(previous))
             seen = self._seen[path]
         self._last[path] = data
         prefix = _common_prefix(previous, data)
         suffix = _common_suffix(previous, data, min(len(previous), len(data)) - prefix)
         # The changed region, widened to whole paragraphs.
-        cut = data.rfind(_SEPARATOR, 0, prefix)
-        start = 0 if cut == -1 else cut + len(_SEPARATOR)
-        stop = data.find(_SEPARATOR, len(data) - suffix)
+        separator = _separator(data)
+        cut = data.rfind(separator, 0, prefix)
+        start = 0 if cut == -1 else cut + len(separator)
+        stop = data.find(separator, len(data) - suffix)
         stop = len(data) if stop == -1 else stop
         if start >= stop:
             return []  # nothing but a paragraph break differs
-        paragraphs = data[start:stop].split(_SEPARATOR)
+        paragraphs = data[start:stop].split(separator)
         new = set(paragraphs).difference(seen)
         if not new:
             return []
@@ -171,9 +178,9 @@ class PathVersions:
         ends = list(accumulate(map(len, paragraphs)))
         windows: list[tuple[int, int]] = []
         for index in compress(count(), map(new.__contains__, paragraphs)):
-            begin = start + (ends[index - 1] if index else 0) + index * len(_SEPARATOR)
-            end = start + ends[index] + index * len(_SEPARATOR)
-            if windows and windows[-1][1] + len(_SEPARATOR) == begin:
+            begin = start + (ends[index - 1] if index else 0) + index * len(separator)
+            end = start + ends[index] + index * len(separator)
+            if windows and windows[-1][1] + len(separator) == begin:
                 windows[-1] = (windows[-1][0], end)  # the next paragraph: one window
             else:
                 windows.append((begin, end))
@@ -185,8 +192,8 @@ class PathVersions:
         # side, for a match that spans a paragraph break (a name, a blank line, a value).
         windows = [
             (
-                data.rfind(b"\n", 0, begin - len(_SEPARATOR)) + 1 if begin else 0,
-                _end_of_line(data, end + len(_SEPARATOR)),
+                data.rfind(b"\n", 0, begin - len(separator)) + 1 if begin else 0,
+                _end_of_line(data, end + len(separator)),
             )
             for begin, end in windows
         ]
