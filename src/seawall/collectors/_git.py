@@ -18,6 +18,7 @@ from typing import Any
 
 __all__ = [
     "GitError",
+    "HistoryListing",
     "Introduction",
     "IntroductionLog",
     "head_blobs",
@@ -151,82 +152,121 @@ def is_ancestor(root: str, old: str, new: str) -> bool:
     return result.returncode == 0
 
 
+class HistoryListing:
+    """Every unique blob reachable from some tips, listed by git in the background.
+
+    ``git rev-list --objects`` is piped straight into ``cat-file --batch-check``,
+    which echoes each path back after the size (one pass, no second round trip
+    for the sizes); the listing goes to an unnamed temporary file, so the caller
+    can do other work meanwhile and git never blocks on a full pipe.
+
+    Without tips: from every ref (``--all`` covers branches, tags, notes and
+    refs/stash) plus older stash entries (``refs``: :func:`ref_tips` when the
+    caller has it already). ``exclude`` leaves out what those commits reach,
+    for incremental and ``--since`` scans. Objects missing from a shallow or
+    partial clone are skipped by git (``--missing=allow-any``).
+    """
+
+    def __init__(
+        self,
+        root: str,
+        tips: Iterable[str] | None = None,
+        exclude: Iterable[str] = (),
+        refs: dict[str, str] | None = None,
+    ) -> None:
+        self._processes: list[tuple[str, subprocess.Popen[bytes], Any]] = []
+        self._output = tempfile.TemporaryFile()  # noqa: SIM115 - closed in result()
+        if tips is None:
+            refs = refs if refs is not None else ref_tips(root)
+            if not refs:
+                return
+            stashed = [oid for name, oid in refs.items() if name.startswith("stash-entry:")]
+            starts = ["--all", *stashed]
+        else:
+            starts = list(tips)
+        # --reverse: commits oldest first, so each blob is listed at the first commit
+        # that holds it, in the order the blobs came into the history (with its path there).
+        args = [
+            "rev-list", "--objects", "--reverse", *starts, "--filter=object:type=blob",
+            "--missing=allow-any",
+        ]  # fmt: skip
+        excluded = list(exclude)
+        if excluded:
+            args += ["--not", *excluded]
+        check = "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"
+        listing_errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in result()
+        try:
+            listing = _start(
+                root, *args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=listing_errors,
+            )  # fmt: skip
+        except GitError:
+            listing_errors.close()
+            self.close()
+            raise
+        self._processes.append(("rev-list", listing, listing_errors))
+        assert listing.stdout is not None
+        check_errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in result()
+        try:
+            sizes = _start(
+                root, "cat-file", check, stdin=listing.stdout, stdout=self._output,
+                stderr=check_errors,
+            )  # fmt: skip
+        except GitError:  # rev-list would block on a pipe nobody reads
+            self.close()
+            raise
+        finally:
+            listing.stdout.close()  # cat-file holds the read end now
+        self._processes.append(("cat-file", sizes, check_errors))
+
+    def result(self) -> tuple[list[tuple[str, str, int]], set[str]]:
+        """(blob id, a path it appears at, size) for every unique blob, oldest first,
+        and the ids git listed but could not find."""
+        try:
+            for _, process, _ in reversed(self._processes):  # cat-file ends after rev-list
+                try:
+                    process.wait(timeout=3600)
+                except subprocess.TimeoutExpired:
+                    raise GitError("git rev-list timed out") from None
+            for name, process, errors in self._processes:  # rev-list's complaint first
+                if process.returncode != 0:
+                    errors.seek(0)
+                    raise _failed(name, errors.read(), process.returncode)
+            self._output.seek(0)
+            output = self._output.read()
+        finally:
+            self.close()
+        blobs: list[tuple[str, str, int]] = []
+        missing: set[str] = set()
+        for line in output.split(b"\n"):
+            parts = line.split(b" ", 3)
+            if len(parts) == 4 and parts[1] == b"blob":
+                # Commits (and annotated tags) come with their own types and are left out.
+                path = parts[3].decode("utf-8", "surrogateescape")
+                blobs.append((parts[0].decode(), path, int(parts[2])))
+            elif len(parts) == 2 and parts[1] == b"missing":
+                missing.add(parts[0].decode())
+        return blobs, missing
+
+    def close(self) -> None:
+        """Stop git if it still runs and drop the listing."""
+        for _, process, errors in self._processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            errors.close()
+        self._processes = []
+        self._output.close()
+
+
 def history_blobs(
     root: str,
     tips: Iterable[str] | None = None,
     exclude: Iterable[str] = (),
     refs: dict[str, str] | None = None,
 ) -> tuple[list[tuple[str, str, int]], set[str]]:
-    """(blob id, a path it appears at, size) for every unique blob reachable from the
-    tips, oldest first, and the ids git listed but could not find.
-
-    Without tips: from every ref (``--all`` covers branches, tags, notes and
-    refs/stash) plus older stash entries (``refs``: :func:`ref_tips` when the
-    caller has it already). ``exclude`` leaves out what those commits reach,
-    for incremental and ``--since`` scans. Objects missing from a shallow or
-    partial clone are skipped by git (``--missing=allow-any``). The listing is
-    piped straight into ``cat-file --batch-check``, which echoes each path back
-    after the size: one pass, no second round trip for the sizes.
-    """
-    if tips is None:
-        refs = refs if refs is not None else ref_tips(root)
-        if not refs:
-            return [], set()
-        stashed = [oid for name, oid in refs.items() if name.startswith("stash-entry:")]
-        starts = ["--all", *stashed]
-    else:
-        starts = list(tips)
-    # --reverse: commits oldest first, so each blob is listed at the first commit that
-    # holds it, in the order the blobs came into the history (with its path there).
-    args = [
-        "rev-list", "--objects", "--reverse", *starts, "--filter=object:type=blob",
-        "--missing=allow-any",
-    ]  # fmt: skip
-    excluded = list(exclude)
-    if excluded:
-        args += ["--not", *excluded]
-    check = "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"
-    with tempfile.TemporaryFile() as listing_errors, tempfile.TemporaryFile() as check_errors:
-        listing = _start(
-            root, *args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=listing_errors
-        )
-        assert listing.stdout is not None
-        with listing:
-            try:
-                sizes = _start(
-                    root, "cat-file", check, stdin=listing.stdout, stdout=subprocess.PIPE,
-                    stderr=check_errors,
-                )  # fmt: skip
-            except GitError:  # rev-list would block on a pipe nobody reads
-                listing.kill()
-                raise
-            finally:
-                listing.stdout.close()  # cat-file holds the read end now
-            try:
-                output, _ = sizes.communicate(timeout=3600)
-            except subprocess.TimeoutExpired:
-                sizes.kill()
-                listing.kill()
-                sizes.communicate()
-                raise GitError("git rev-list timed out") from None
-        for name, process, errors in (
-            ("rev-list", listing, listing_errors),
-            ("cat-file", sizes, check_errors),
-        ):
-            if process.returncode != 0:
-                errors.seek(0)
-                raise _failed(name, errors.read(), process.returncode)
-    blobs: list[tuple[str, str, int]] = []
-    missing: set[str] = set()
-    for line in output.split(b"\n"):
-        parts = line.split(b" ", 3)
-        if len(parts) == 4 and parts[1] == b"blob":
-            # Commits (and annotated tags) come with their own types and are left out.
-            path = parts[3].decode("utf-8", "surrogateescape")
-            blobs.append((parts[0].decode(), path, int(parts[2])))
-        elif len(parts) == 2 and parts[1] == b"missing":
-            missing.add(parts[0].decode())
-    return blobs, missing
+    """:class:`HistoryListing`'s result, waited for."""
+    return HistoryListing(root, tips, exclude, refs).result()
 
 
 def read_blobs(root: str, oids: list[str]) -> Iterator[tuple[str, bytes]]:

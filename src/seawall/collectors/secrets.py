@@ -348,7 +348,9 @@ class _Run:
 
     @property
     def backend(self) -> str:
-        return self._detector.backend if self._detector is not None else "not needed (all cached)"
+        if self._detector is None or not self.blobs_scanned:
+            return "not needed (all cached)"
+        return self._detector.backend
 
     def key(self, oid: str, path: str) -> str:
         return f"{oid}:{self.key_suffix}:{_path_class(path)}"
@@ -518,9 +520,14 @@ class _Run:
             blobs, missing = git.history_blobs(self.root, exclude=[self.options.since], refs=tips)
         else:
             # A whole history to list and scan: git walks the commits' diffs for the
-            # introductions now, on the core the listing leaves idle.
+            # introductions next to the listing, and the matcher is loaded meanwhile.
             self.introduction_log = git.IntroductionLog(self.root)
-            blobs, missing = git.history_blobs(self.root, refs=tips)
+            listing = git.HistoryListing(self.root, refs=tips)
+            try:
+                self.detector.backend  # noqa: B018 - loaded while git lists
+                blobs, missing = listing.result()
+            finally:
+                listing.close()
         if missing:
             self.notes.append(
                 f"{len(missing)} history blob(s) missing from the object store "
