@@ -384,14 +384,16 @@ class SecretDetector:
         if windows is None:
             hits = self._scan(data, code_file, depth=0, encoding=None, anchor_line=None)
         else:
+            # A window starts at a line start: a match may take the newline before it,
+            # as patterns that begin with (?:^|[^...]) do in the whole blob.
+            spans = [(max(0, start - 1), end) for start, end in windows]
             # One prefilter pass over the windows joined by newlines names the rules
             # that may match in any of them (a superset for each); most name none.
-            joined = b"\n".join(data[max(0, start - 1) : end] for start, end in windows)
-            candidates = self._prefilter.candidates(joined)
+            candidates = self._prefilter.candidates(b"\n".join(data[s:e] for s, e in spans))
             candidates.update(self._path_rules())
             hits = []
             if candidates:
-                for start, end in windows:
+                for start, end in spans:
                     hits += self._scan(data, code_file, 0, None, None, start, end, candidates)
         return _dedupe(hits, self.rules)
 
@@ -410,16 +412,12 @@ class SecretDetector:
     ) -> list[tuple[int, int, int, SecretHit]]:
         """Hits with (rule index, start, end) for overlap resolution, from the matches
         that lie within ``data[start:end]`` (``candidates``: the rules a prefilter named
-        for it already)."""
+        for that range already)."""
         results: list[tuple[int, int, int, SecretHit]] = []
         lines = _LineIndex(data)
         end = len(data) if end is None else min(end, len(data))
-        # A window starts at a line start: a match may take the newline before it,
-        # as patterns that begin with (?:^|[^...]) do in the whole blob.
-        start = max(0, start - 1)
         if candidates is None:
-            window = data if start == 0 and end == len(data) else data[start:end]
-            candidates = self._prefilter.candidates(window)
+            candidates = self._prefilter.candidates(data)
             candidates.update(self._path_rules())
         rule_count = len(self.rules)
         for index in sorted(candidates):
