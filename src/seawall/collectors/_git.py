@@ -22,7 +22,6 @@ __all__ = [
     "Introduction",
     "IntroductionLog",
     "head_blobs",
-    "history_blobs",
     "is_ancestor",
     "is_repository_root",
     "read_blobs",
@@ -257,16 +256,6 @@ class HistoryListing:
             errors.close()
         self._processes = []
         self._output.close()
-
-
-def history_blobs(
-    root: str,
-    tips: Iterable[str] | None = None,
-    exclude: Iterable[str] = (),
-    refs: dict[str, str] | None = None,
-) -> tuple[list[tuple[str, str, int]], set[str]]:
-    """:class:`HistoryListing`'s result, waited for."""
-    return HistoryListing(root, tips, exclude, refs).result()
 
 
 def read_blobs(root: str, oids: list[str]) -> Iterator[tuple[str, bytes]]:

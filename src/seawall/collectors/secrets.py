@@ -513,21 +513,21 @@ class _Run:
         if snapshot is not None and self._moved_forward(snapshot["tips"], tips):
             old_entries = [tuple(e) for e in snapshot["entries"]]
             self.rows.update(snapshot["rows"])
-            blobs, missing = git.history_blobs(
+            listing = git.HistoryListing(
                 self.root, tips.values(), exclude=snapshot["tips"].values()
             )
         elif self.options.since:
-            blobs, missing = git.history_blobs(self.root, exclude=[self.options.since], refs=tips)
+            listing = git.HistoryListing(self.root, exclude=[self.options.since], refs=tips)
         else:
             # A whole history to list and scan: git walks the commits' diffs for the
-            # introductions next to the listing, and the matcher is loaded meanwhile.
+            # introductions next to the listing.
             self.introduction_log = git.IntroductionLog(self.root)
             listing = git.HistoryListing(self.root, refs=tips)
-            try:
-                self.detector.backend  # noqa: B018 - loaded while git lists
-                blobs, missing = listing.result()
-            finally:
-                listing.close()
+        try:
+            self.detector.backend  # noqa: B018 - loaded while git lists what is new
+            blobs, missing = listing.result()
+        finally:
+            listing.close()
         if missing:
             self.notes.append(
                 f"{len(missing)} history blob(s) missing from the object store "
