@@ -190,6 +190,11 @@ def test_delta_rows_never_stand_for_the_whole_blob(
     repo.commit({}, "restore the delta's version")
     [after] = _findings(repo.root)
     assert after[3] == held and after[5] is True
+    # The next run reuses the blob list; HEAD's whole rows come with it, also when the
+    # working tree no longer holds the file.
+    (repo.root / "app.py").unlink()
+    [again] = _findings(repo.root)
+    assert again[3] == held and again[5] is True
 
 
 def test_common_prefix_and_suffix_are_common_and_at_most_slack_short() -> None:

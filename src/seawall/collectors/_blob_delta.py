@@ -168,7 +168,7 @@ class PathVersions:
         stop = data.find(separator, len(data) - suffix)
         stop = len(data) if stop == -1 else stop
         if start >= stop:
-            return []  # nothing but a paragraph break differs
+            return []  # only whole paragraphs were taken out
         paragraphs = data[start:stop].split(separator)
         new = set(paragraphs).difference(seen)
         if not new:

@@ -568,7 +568,8 @@ class _Run:
         self.scan_history(work, sizes)
         all_entries = old_entries + entries
         if not self.options.since:
-            with_hits = {key: self.rows[key] for _, _, key in all_entries if self.rows.get(key)}
+            kept = [key for _, _, key in all_entries + complete]
+            with_hits = {key: self.rows[key] for key in kept if self.rows.get(key)}
             self.cache.put_many(
                 {snapshot_key: {"tips": tips, "entries": all_entries, "rows": with_hits}}
             )
