@@ -107,6 +107,19 @@ def _failed(command: str, stderr: bytes, returncode: int) -> GitError:
     return GitError(f"git {command} failed: {message[-1] if message else returncode}")
 
 
+def _wait(name: str, process: subprocess.Popen[bytes], errors: Any) -> None:
+    """Wait for a background git (an hour at most); its complaint, if it failed."""
+    try:
+        returncode = process.wait(timeout=3600)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise GitError(f"git {name} timed out") from None
+    if returncode != 0:
+        errors.seek(0)
+        raise _failed(name, errors.read(), returncode)
+
+
 def is_repository_root(root: str) -> bool:
     """True when ``root`` is the top of a Git work tree (its history belongs to it)."""
     if not os.path.exists(os.path.join(root, ".git")):
@@ -174,7 +187,7 @@ class HistoryListing:
         refs: dict[str, str] | None = None,
     ) -> None:
         self._processes: list[tuple[str, subprocess.Popen[bytes], Any]] = []
-        self._output = tempfile.TemporaryFile()  # noqa: SIM115 - closed in result()
+        self._output = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         if tips is None:
             refs = refs if refs is not None else ref_tips(root)
             if not refs:
@@ -193,44 +206,32 @@ class HistoryListing:
         if excluded:
             args += ["--not", *excluded]
         check = "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"
-        listing_errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in result()
-        try:
-            listing = _start(
-                root, *args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=listing_errors,
-            )  # fmt: skip
-        except GitError:
-            listing_errors.close()
-            self.close()
-            raise
-        self._processes.append(("rev-list", listing, listing_errors))
+        listing = self._spawn(root, "rev-list", args, subprocess.DEVNULL, subprocess.PIPE)
         assert listing.stdout is not None
-        check_errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in result()
-        try:
-            sizes = _start(
-                root, "cat-file", check, stdin=listing.stdout, stdout=self._output,
-                stderr=check_errors,
-            )  # fmt: skip
-        except GitError:  # rev-list would block on a pipe nobody reads
-            self.close()
-            raise
+        try:  # if cat-file cannot start, rev-list is killed: it would block on the pipe
+            self._spawn(root, "cat-file", ["cat-file", check], listing.stdout, self._output)
         finally:
             listing.stdout.close()  # cat-file holds the read end now
-        self._processes.append(("cat-file", sizes, check_errors))
+
+    def _spawn(
+        self, root: str, name: str, args: list[str], stdin: Any, stdout: Any
+    ) -> subprocess.Popen[bytes]:
+        errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+        try:
+            process = _start(root, *args, stdin=stdin, stdout=stdout, stderr=errors)
+        except GitError:
+            errors.close()
+            self.close()
+            raise
+        self._processes.append((name, process, errors))
+        return process
 
     def result(self) -> tuple[list[tuple[str, str, int]], set[str]]:
         """(blob id, a path it appears at, size) for every unique blob, oldest first,
         and the ids git listed but could not find."""
         try:
-            for _, process, _ in reversed(self._processes):  # cat-file ends after rev-list
-                try:
-                    process.wait(timeout=3600)
-                except subprocess.TimeoutExpired:
-                    raise GitError("git rev-list timed out") from None
             for name, process, errors in self._processes:  # rev-list's complaint first
-                if process.returncode != 0:
-                    errors.seek(0)
-                    raise _failed(name, errors.read(), process.returncode)
+                _wait(name, process, errors)
             self._output.seek(0)
             output = self._output.read()
         finally:
@@ -357,16 +358,10 @@ class IntroductionLog:
             raise self._failure
         assert self._process is not None
         try:
-            returncode = self._process.wait(timeout=3600)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-            self._failure = GitError("git log timed out")
-            raise self._failure from None
-        if returncode != 0:
-            self._errors.seek(0)
-            self._failure = _failed("log", self._errors.read(), returncode)
-            raise self._failure
+            _wait("log", self._process, self._errors)
+        except GitError as exc:
+            self._failure = exc
+            raise
         self._output.seek(0)
         return self._output.read()
 
