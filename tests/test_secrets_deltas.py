@@ -270,3 +270,19 @@ def test_every_paragraph_no_earlier_version_held_is_in_a_window(memory: int) -> 
                     assert any(s <= offset and end <= e for s, e in windows), paragraph
                 offset += len(paragraph) + 2
         held.update(paragraphs)
+
+
+def test_a_path_heavier_than_a_chunk_is_spread_in_runs_of_versions() -> None:
+    items = [(f"k{i}", f"o{i}", "big.json" if i % 4 else f"small{i}.txt") for i in range(40)]
+    sizes = {oid: 1000 if path == "big.json" else 10 for _, oid, path in items}
+    chunks = secrets_collector._chunks_by_path(items, sizes, 4)
+    assert sorted(item for chunk in chunks for item in chunk) == sorted(items)
+    assert sum(1 for chunk in chunks if any(p == "big.json" for _, _, p in chunk)) >= 3
+    for chunk in chunks:
+        assert list(chunk) == sorted(chunk, key=items.index)  # history order kept
+        # A chunk's versions of the big file are one run: consecutive versions.
+        positions = [items.index(item) for item in chunk if item[2] == "big.json"]
+        bigs = [i for i, item in enumerate(items) if item[2] == "big.json"]
+        if positions:
+            first = bigs.index(positions[0])
+            assert positions == bigs[first : first + len(positions)]

@@ -274,24 +274,38 @@ def _chunks(items: Sequence[Any], count: int) -> list[Sequence[Any]]:
 def _chunks_by_path(
     items: Sequence[tuple[str, str, str]], sizes: Mapping[str, int], count: int
 ) -> list[Sequence[tuple[str, str, str]]]:
-    """``items`` cut into about ``count`` chunks of about equal bytes, each holding
-    whole paths (a blob matched as a delta needs the versions before it), in the
-    items' order within a chunk (history order keeps cat-file's reads near each
-    other in the pack). The biggest paths are placed first, each in the chunk
-    with the fewest bytes so far.
+    """``items`` cut into about ``count`` chunks of about equal bytes, in the items'
+    order within a chunk (history order keeps cat-file's reads near each other in
+    the pack).
+
+    A chunk holds whole paths, as a blob matched as a delta needs the versions
+    before it; a path heavier than a chunk's share is cut into runs of versions
+    (each run's first version is then matched whole), so that one file rewritten
+    in every commit still spreads over the workers. The heaviest groups are
+    placed first, each in the chunk with the fewest bytes so far.
     """
     by_path: dict[str, list[int]] = {}
     for index, (_, _, path) in enumerate(items):
         by_path.setdefault(path, []).append(index)
-    weight = {
-        path: sum(sizes.get(items[i][1], 0) for i in indexes) for path, indexes in by_path.items()
-    }
+    share = max(1, sum(sizes.get(oid, 0) for _, oid, _ in items) // count)
+    groups: list[tuple[int, list[int]]] = []
+    for indexes in by_path.values():
+        run: list[int] = []
+        weight = 0
+        for index in indexes:
+            run.append(index)
+            weight += sizes.get(items[index][1], 0)
+            if weight >= share:
+                groups.append((weight, run))
+                run, weight = [], 0
+        if run:
+            groups.append((weight, run))
     totals = [0] * count
     members: list[list[int]] = [[] for _ in range(count)]
-    for path in sorted(by_path, key=lambda p: -weight[p]):
+    for weight, run in sorted(groups, key=lambda group: -group[0]):
         lightest = totals.index(min(totals))
-        totals[lightest] += weight[path]
-        members[lightest] += by_path[path]
+        totals[lightest] += weight
+        members[lightest] += run
     return [[items[i] for i in sorted(chunk)] for chunk in members if chunk]
 
 
