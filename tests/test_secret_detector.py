@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from secret_corpus import negatives, positives
@@ -206,3 +208,21 @@ def test_ascii_run_finders_keep_exactly_the_runs_that_decode_to_ascii() -> None:
     assert {start for start, _ in _ascii_runs(kinds["base64"], data)} == expected_b64
     assert {start for start, _ in _ascii_runs(kinds["hex"], data)} == expected_hex
     assert len(expected_b64) > 100 and len(expected_hex) > 50  # the test saw both kinds
+
+
+def test_the_rule_pack_is_read_from_its_json_copy_and_a_bad_copy_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seawall.detectors import _rules
+
+    monkeypatch.setenv("SEAWALL_CACHE_DIR", str(tmp_path))
+    text = _rules._pack_text()
+    expected = _rules.parse_rules(text)
+    assert _rules.load_rules.__wrapped__() == expected  # parsed, and a copy kept
+    [copy] = tmp_path.glob("secret-rules-*.json")
+    assert _rules._parsed_copy(text) is not None
+    assert _rules.load_rules.__wrapped__() == expected  # from the copy
+    for bad in (b"{not json", b'{"rule": [["id"]]}', b'{"rule": 5}', b"[]"):
+        copy.write_bytes(bad)
+        assert _rules.load_rules.__wrapped__() == expected
+    assert _rules._parsed_copy(text) == json.loads(json.dumps(_rules._toml(text)))
