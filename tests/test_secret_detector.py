@@ -220,9 +220,9 @@ def test_the_rule_pack_is_read_from_its_json_copy_and_a_bad_copy_is_ignored(
     expected = _rules.parse_rules(text)
     assert _rules.load_rules.__wrapped__() == expected  # parsed, and a copy kept
     [copy] = tmp_path.glob("secret-rules-*.json")
-    assert _rules._parsed_copy(text) is not None
+    assert _rules._parsed_copy() is not None
     assert _rules.load_rules.__wrapped__() == expected  # from the copy
     for bad in (b"{not json", b'{"rule": [["id"]]}', b'{"rule": 5}', b"[]"):
         copy.write_bytes(bad)
         assert _rules.load_rules.__wrapped__() == expected
-    assert _rules._parsed_copy(text) == json.loads(json.dumps(_rules._toml(text)))
+    assert _rules._parsed_copy() == json.loads(json.dumps(_rules._toml(text)))

@@ -37,7 +37,7 @@ _SLACK = 64
 _GAP = 1024
 # Where a multi-line key block starts and ends (PEM, OpenSSH, PGP, SSH2, PuTTY).
 _KEY_BLOCK_MARKERS = (b"-----BEGIN", b"---- BEGIN", b"PuTTY-User-Key-File")
-_KEY_BLOCK_START = re.compile(rb"-----BEGIN[^\n]*|---- BEGIN[^\n]*|PuTTY-User-Key-File[^\n]*")
+_KEY_BLOCK_START = re.compile(b"|".join(re.escape(m) + rb"[^\n]*" for m in _KEY_BLOCK_MARKERS))
 _KEY_BLOCK_END = re.compile(rb"-----END[^\n]*|---- END[^\n]*|Private-MAC:[^\n]*")
 
 

@@ -139,6 +139,7 @@ def _validated(data: Any) -> tuple[SecretRule, ...]:
     return rules
 
 
+@cache
 def _pack_text() -> str:
     return (_HERE / "secret_rules.toml").read_text("utf-8")
 
@@ -146,36 +147,35 @@ def _pack_text() -> str:
 @cache
 def load_rules() -> tuple[SecretRule, ...]:
     """The bundled rule pack, validated once."""
-    text = _pack_text()
-    data = _parsed_copy(text)
+    data = _parsed_copy()
     if data is not None:
         # A copy that does not validate (edited by hand?): parse the pack anew.
         with contextlib.suppress(CatalogError, TypeError, KeyError, AttributeError, ValueError):
             return _validated(data)
-    return _kept(text)
+    return _kept()
 
 
 # Parsing the pack's TOML costs about 20 ms a process, its JSON copy 1 ms: the copy
-# is kept in the cache folder (next to the compiled matcher), named by the text.
-def _copy_path(text: str) -> Path:
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    return default_cache_dir() / f"secret-rules-{digest}.json"
+# is kept in the cache folder (next to the compiled matcher), named like it by the
+# rule pack's hash.
+def _copy_path() -> Path:
+    return default_cache_dir() / f"secret-rules-{rule_pack_hash()}.json"
 
 
-def _parsed_copy(text: str) -> Any:
+def _parsed_copy() -> Any:
     """The pack as parsed before, or None (no copy, or one that cannot be read)."""
     try:
-        return json.loads(_copy_path(text).read_bytes())
+        return json.loads(_copy_path().read_bytes())
     except (OSError, ValueError):
         return None
 
 
-def _kept(text: str) -> tuple[SecretRule, ...]:
+def _kept() -> tuple[SecretRule, ...]:
     """Parse the TOML and keep a JSON copy for the next process (if the folder allows)."""
-    data = _toml(text)
+    data = _toml(_pack_text())
     rules = _validated(data)
     with contextlib.suppress(OSError):
-        atomic_write(_copy_path(text), json.dumps(data).encode("utf-8"))
+        atomic_write(_copy_path(), json.dumps(data).encode("utf-8"))
     return rules
 
 

@@ -365,6 +365,12 @@ class SecretDetector:
             self._path_rule_memo = (self._path, matching)
         return self._path_rule_memo[1]
 
+    def _candidates(self, text: bytes) -> set[int]:
+        """The rules the prefilter names for ``text``, and those the path decides."""
+        candidates = self._prefilter.candidates(text)
+        candidates.update(self._path_rules())
+        return candidates
+
     def scan(
         self,
         data: bytes,
@@ -389,8 +395,7 @@ class SecretDetector:
             spans = [(max(0, start - 1), end) for start, end in windows]
             # One prefilter pass over the windows joined by newlines names the rules
             # that may match in any of them (a superset for each); most name none.
-            candidates = self._prefilter.candidates(b"\n".join(data[s:e] for s, e in spans))
-            candidates.update(self._path_rules())
+            candidates = self._candidates(b"\n".join(data[s:e] for s, e in spans))
             hits = []
             if candidates:
                 for start, end in spans:
@@ -417,8 +422,7 @@ class SecretDetector:
         lines = _LineIndex(data)
         end = len(data) if end is None else min(end, len(data))
         if candidates is None:
-            candidates = self._prefilter.candidates(data)
-            candidates.update(self._path_rules())
+            candidates = self._candidates(data)
         rule_count = len(self.rules)
         for index in sorted(candidates):
             if index >= rule_count:
