@@ -128,6 +128,21 @@ def test_outputs_escape_hostile_file_names(tmp_path: Path) -> None:
     assert "[red]x[/red]" in render(report, "text")  # printed literally, not as markup
 
 
+@pytest.mark.parametrize("color", [False, True])
+def test_text_report_shows_terminal_controls_in_file_names_escaped(
+    tmp_path: Path, color: bool
+) -> None:
+    # ESC [1A ESC [2K moves up and erases the line above: it could hide another finding.
+    name = "up\x1b[1A\x1b[2Kgone \u202etxt.exe\r\x07/Dockerfile"
+    root = write_tree(tmp_path, {name: "FROM alpine\n"})
+    text = render(run_scan(str(root)), "text", color=color)
+    assert "up\\x1b[1A\\x1b[2Kgone \\u202etxt.exe\\x0d\\x07/Dockerfile" in text
+    for raw in ("\x1b[1A", "\x1b[2K", "\u202e", "\r", "\x07"):
+        assert raw not in text
+    if color:
+        assert "\x1b[" in text  # the report's own styles are still there
+
+
 def test_no_format_leaks_secret_values() -> None:
     report = run_scan(str(INSECURE))
     env_values = [

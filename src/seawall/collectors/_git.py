@@ -144,8 +144,9 @@ def ref_tips(root: str) -> dict[str, str]:
     for line in output.decode("utf-8", "surrogateescape").splitlines():
         oid, _, name = line.partition(" ")
         tips[name] = oid
-    for commit in _stash_commits(root):
-        tips[f"stash-entry:{commit}"] = commit
+    if "refs/stash" in tips:  # a git process less when there is no stash
+        for commit in _stash_commits(root):
+            tips[f"stash-entry:{commit}"] = commit
     head = _run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).decode().strip()
     if head:
         tips["HEAD"] = head

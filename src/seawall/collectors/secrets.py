@@ -439,11 +439,10 @@ class _Run:
         return [k for k in keys if k not in cached]
 
     def hits(self, key: str) -> list[SecretHit]:
-        return [
-            h
-            for h in (SecretHit.from_row(r) for r in self.rows.get(key, []))
-            if self.filters.keep(h)
-        ]
+        rows = self.rows.get(key)
+        if not rows:  # most blobs: called for each of a history's blobs
+            return []
+        return [h for h in map(SecretHit.from_row, rows) if self.filters.keep(h)]
 
     # -- sources ------------------------------------------------------------------
 
