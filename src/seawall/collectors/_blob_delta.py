@@ -97,7 +97,7 @@ def _key_blocks(data: bytes) -> list[tuple[int, int]]:
 
 def _separator(data: bytes) -> bytes:
     """What ends a paragraph in ``data``, by the line ends its start uses."""
-    return _CRLF_SEPARATOR if b"\r\n" in data[:4096] else _SEPARATOR
+    return _CRLF_SEPARATOR if data.find(b"\r\n", 0, 4096) != -1 else _SEPARATOR
 
 
 def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -278,7 +278,7 @@ def _symlink_problem(link_path: str, root_abs: str) -> str | None:
 
 def looks_binary(data: bytes) -> bool:
     """A NUL byte near the start: what git and grep take for a binary file."""
-    return b"\x00" in data[:_BINARY_SNIFF_BYTES]
+    return data.find(b"\x00", 0, _BINARY_SNIFF_BYTES) != -1  # no copy of the first bytes
 
 
 def read_text(root: str, rel_path: str, max_bytes: int = DEFAULT_MAX_FILE_SIZE) -> TextFile:
