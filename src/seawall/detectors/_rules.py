@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from seawall._atomic import atomic_write
+from seawall._artefacts import read_artefact, write_artefact
 from seawall._cache_dir import default_cache_dir
 from seawall._errors import CatalogError
 from seawall._model import Severity
@@ -164,9 +164,10 @@ def _copy_path() -> Path:
 
 def _parsed_copy() -> Any:
     """The pack as parsed before, or None (no copy, or one that cannot be read)."""
+    text = read_artefact(_copy_path())
     try:
-        return json.loads(_copy_path().read_bytes())
-    except (OSError, ValueError):
+        return None if text is None else json.loads(text)
+    except ValueError:
         return None
 
 
@@ -174,8 +175,7 @@ def _kept() -> tuple[SecretRule, ...]:
     """Parse the TOML and keep a JSON copy for the next process (if the folder allows)."""
     data = _toml(_pack_text())
     rules = _validated(data)
-    with contextlib.suppress(OSError):
-        atomic_write(_copy_path(), json.dumps(data).encode("utf-8"))
+    write_artefact(_copy_path(), json.dumps(data).encode("utf-8"), "secret-rules", keep=3)
     return rules
 
 

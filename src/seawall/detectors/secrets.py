@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import hashlib
 import platform
 import re
@@ -33,7 +32,7 @@ from typing import Any
 
 import re2
 
-from seawall._atomic import atomic_write
+from seawall._artefacts import read_artefact, write_artefact
 from seawall._model import Severity
 from seawall.detectors._rules import SecretRule, load_rules, rule_pack_hash
 from seawall.detectors._validators import Verdict, generic_value, validate
@@ -695,13 +694,12 @@ def default_detector(
         return detector
     database_file = _database_file(cache_dir) if cache_dir is not None else None
     if serialized is None and database_file is not None:
-        with contextlib.suppress(OSError):
-            serialized = database_file.read_bytes()
+        serialized = read_artefact(database_file)
     detector = SecretDetector(backend=backend, serialized=serialized)
     fresh = detector.serialized
     if database_file is not None and fresh is not None and fresh != serialized:
-        with contextlib.suppress(OSError):
-            atomic_write(database_file, fresh)
+        # One database per rule-pack version: the older ones go (see _artefacts).
+        write_artefact(database_file, fresh, "hyperscan", keep=3)
     _DETECTORS[backend] = detector
     return detector
 

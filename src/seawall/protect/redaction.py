@@ -14,7 +14,6 @@ caller's objects: mappings and sequences come back as new objects.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import platform
@@ -24,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from seawall._atomic import atomic_write
+from seawall._artefacts import read_artefact, write_artefact
 from seawall._cache_dir import default_cache_dir
 from seawall.detectors.secrets import SecretDetector, default_detector, hyperscan
 from seawall.protect._patterns import (
@@ -87,11 +86,12 @@ class _Gate:
     def _load(self, expressions: Sequence[bytes], cache_dir: Path | None) -> Any:
         if cache_dir is None:
             return None
+        serialized = read_artefact(self._file(expressions, cache_dir))
+        if serialized is None:
+            return None
         try:
-            return hyperscan.loadb(
-                self._file(expressions, cache_dir).read_bytes(), hyperscan.HS_MODE_BLOCK
-            )
-        except Exception:  # a missing, stale or foreign database: compile anew
+            return hyperscan.loadb(serialized, hyperscan.HS_MODE_BLOCK)
+        except Exception:  # a stale or foreign database: compile anew
             return None
 
     def _compile(self, expressions: Sequence[bytes], cache_dir: Path | None) -> Any:
@@ -103,9 +103,9 @@ class _Gate:
             flags=[hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH] * len(expressions),
         )
         if cache_dir is not None:
-            # A read-only cache only costs the next process a compile.
-            with contextlib.suppress(OSError):
-                atomic_write(self._file(expressions, cache_dir), hyperscan.dumpb(database))
+            # One database per rule pack and pattern set (each configuration has its own).
+            path = self._file(expressions, cache_dir)
+            write_artefact(path, hyperscan.dumpb(database), "redaction", keep=8)
         return database
 
     def candidates(self, data: bytes) -> tuple[Sequence[int], Sequence[int]]:
