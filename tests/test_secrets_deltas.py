@@ -17,6 +17,7 @@ import pytest
 from conftest import GitRepo, run_cli
 from secret_corpus import github_token, pem_key
 
+import seawall.collectors._blob_delta as blob_delta
 import seawall.collectors.secrets as secrets_collector
 from seawall.collectors._blob_delta import _SLACK, PathVersions, _common_prefix, _common_suffix
 
@@ -144,6 +145,19 @@ def test_deltas_with_windows_line_ends_find_what_whole_blobs_find(
     assert deltas == _findings(repo.root, "--no-cache") and deltas
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_paths_matched_by_region_find_what_whole_blobs_find(
+    repo: GitRepo, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every path switches to region matching after its first all-new change."""
+    monkeypatch.setattr(blob_delta, "_CHURN_BYTES", 0)
+    monkeypatch.setattr(blob_delta, "_CHURN_VERSIONS", 1)
+    _random_history(repo, 70 + seed, newline="\r\n" if seed % 2 else "\n")
+    deltas = _findings(repo.root, "--no-cache")
+    _whole_blobs(monkeypatch)
+    assert deltas == _findings(repo.root, "--no-cache") and deltas
+
+
 def test_deltas_in_the_worker_pool_match_the_inline_scan(
     repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -224,16 +238,16 @@ def test_common_prefix_and_suffix_are_common_and_at_most_slack_short() -> None:
 
 def test_path_versions_windows_cover_every_new_paragraph() -> None:
     versions = PathVersions()
-    first = b"alpha\n\nbeta one\nbeta two\n\ngamma\n"
+    first = b"alpha\n" * 40 + b"\nbeta one\nbeta two\n\ngamma\n"
     assert versions.new_windows("f", first) is None  # the first version: whole
     assert versions.new_windows("f", first) == []  # the same text again: nothing new
-    second = b"alpha\n\nbeta one\nbeta 2\n\ngamma\n\ndelta\n"
+    second = b"alpha\n" * 40 + b"\nbeta one\nbeta 2\n\ngamma\n\ndelta\n"
     windows = versions.new_windows("f", second)
-    assert windows
+    assert windows and windows[0][0] > 0  # "alpha" is not new
     covered = b"".join(second[start:end] for start, end in windows)
     assert b"beta 2" in covered and b"delta" in covered
     # Moved, not new: a paragraph seen in an earlier version is not matched again.
-    third = b"gamma\n\nalpha\n\nbeta one\nbeta 2\n\ndelta\n"
+    third = b"gamma\n\n" + b"alpha\n" * 40 + b"\nbeta one\nbeta 2\n\ndelta\n"
     windows = versions.new_windows("f", third)
     assert windows == []
     assert versions.new_windows("other", third) is None  # paths are separate
@@ -270,6 +284,64 @@ def test_every_paragraph_no_earlier_version_held_is_in_a_window(memory: int) -> 
                     assert any(s <= offset and end <= e for s, e in windows), paragraph
                 offset += len(paragraph) + 2
         held.update(paragraphs)
+
+
+@pytest.mark.parametrize("churn_bytes", [0, 1 << 30])
+def test_every_change_is_in_a_window_also_when_matched_by_region(
+    churn_bytes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Region matching (churn_bytes=0: from the first all-new change on) still covers
+    every line that differs from the version before."""
+    monkeypatch.setattr(blob_delta, "_CHURN_BYTES", churn_bytes)
+    rng = random.Random(churn_bytes)
+    versions = PathVersions()
+    text: list[bytes] = []
+    before = b""
+    for _ in range(80):
+        at = rng.randint(0, len(text))
+        if rng.random() < 0.6 or not text:
+            text[at:at] = [
+                b"" if rng.random() < 0.3 else f"line {rng.random():.8f}".encode()
+                for _ in range(rng.randint(1, 5))
+            ]
+        else:
+            del text[at : at + rng.randint(1, 4)]
+        data = b"\n".join(text) + b"\n"
+        windows = versions.new_windows("f", data)
+        if windows is not None:
+            prefix = _common_prefix(before, data)
+            suffix = _common_suffix(before, data, min(len(before), len(data)) - prefix)
+            for offset in range(prefix, len(data) - suffix):
+                # A changed byte is in a window unless its paragraph was seen before.
+                if churn_bytes == 0 and data[offset : offset + 1] != b"\n":
+                    assert any(s <= offset < e for s, e in windows), offset
+        before = data
+    assert ("f" in versions._by_region) is (churn_bytes == 0)
+
+
+def test_a_file_rewritten_in_every_version_switches_to_region_matching() -> None:
+    rng = random.Random(5)
+
+    def generated() -> bytes:
+        rows = [f"row_{rng.random():.12f} = {rng.random():.12f}" for _ in range(6000)]
+        return "\n\n".join(rows).encode() + b"\n"
+
+    versions = PathVersions()
+    assert versions.new_windows("dump.txt", generated()) is None
+    for _ in range(blob_delta._CHURN_VERSIONS):
+        assert "dump.txt" not in versions._by_region
+        data = generated()
+        assert versions.new_windows("dump.txt", data) is None  # new throughout: whole
+    assert "dump.txt" in versions._by_region and "dump.txt" not in versions._seen
+    # A small edit of a path matched by region: only the changed paragraph and context.
+    edited = data[:1000] + b"x" + data[1001:]
+    [(start, end)] = versions.new_windows("dump.txt", edited)
+    assert start <= 1000 < end and end - start < 200
+    # A normal file never switches: its changes are small.
+    assert versions.new_windows("small.py", b"a = 1\n\nb = 2\n") is None
+    for value in range(10):
+        versions.new_windows("small.py", b"a = %d\n\nb = 2\n" % value)
+    assert "small.py" not in versions._by_region
 
 
 def test_a_path_heavier_than_a_chunk_is_spread_in_runs_of_versions() -> None:

@@ -17,6 +17,14 @@ first; the first version of a path seen here is matched whole.
 Finding the paragraphs to look at is cheap: the common prefix and suffix with
 the previous version are compared in C (bytes equality), and only the
 paragraphs between them are split and looked up.
+
+A generated file rewritten in every commit (a data dump, a build output) gains
+nothing from the paragraph sets: all of its text is new each time, and
+splitting and hashing it would cost more than matching it. A path whose
+changed region was nearly all new text in several versions running is
+therefore matched by region from then on: the span between the common prefix
+and suffix (whole paragraphs, with the same context and key blocks), which
+holds everything that differs from the version before.
 """
 
 from __future__ import annotations
@@ -35,6 +43,10 @@ _SLACK = 64
 # Windows closer than this are matched as one: a call to the matcher costs about as
 # much as matching this many more bytes.
 _GAP = 1024
+# A path is matched by region once this many versions running changed at least
+# _CHURN_BYTES, nine tenths or more of it text no earlier version held.
+_CHURN_VERSIONS = 2
+_CHURN_BYTES = 64 * 1024
 # Where a multi-line key block starts and ends (PEM, OpenSSH, PGP, SSH2, PuTTY).
 _KEY_BLOCK_MARKERS = (b"-----BEGIN", b"---- BEGIN", b"PuTTY-User-Key-File")
 _KEY_BLOCK_START = re.compile(b"|".join(re.escape(m) + rb"[^\n]*" for m in _KEY_BLOCK_MARKERS))
@@ -132,11 +144,16 @@ class PathVersions:
         # new (or whole) in some version, where it was looked at: a version with
         # a marker has one only if its path is here.
         self._key_paths: set[str] = set()
+        # Versions running whose change was large and nearly all new, per path; the
+        # paths that reached _CHURN_VERSIONS are matched by region (no paragraph sets).
+        self._churn: dict[str, int] = {}
+        self._by_region: set[str] = set()
 
     def record(self, path: str, data: bytes) -> None:
         """``data`` was matched whole: every paragraph in it counts as seen."""
         self._last[path] = data
-        self._remember(path, set(data.split(_separator(data))), len(data))
+        if path not in self._by_region:
+            self._remember(path, set(data.split(_separator(data))), len(data))
         if _has_key_marker(data):
             self._key_paths.add(path)
 
@@ -149,15 +166,12 @@ class PathVersions:
 
     def new_windows(self, path: str, data: bytes) -> list[tuple[int, int]] | None:
         """Byte ranges of ``data`` to match: none when nothing is new, None for all of it
-        (the first version of ``path`` seen here, which is recorded as matched whole)."""
+        (the first version of ``path`` seen here, which is recorded as matched whole, or
+        a version new from end to end)."""
         previous = self._last.get(path)
         if previous is None:
             self.record(path, data)
             return None
-        seen = self._seen.get(path)
-        if seen is None:  # dropped for memory: the last version was matched (or skipped)
-            self._remember(path, set(previous.split(_separator(previous))), len(previous))
-            seen = self._seen[path]
         self._last[path] = data
         prefix = _common_prefix(previous, data)
         suffix = _common_suffix(previous, data, min(len(previous), len(data)) - prefix)
@@ -169,25 +183,13 @@ class PathVersions:
         stop = len(data) if stop == -1 else stop
         if start >= stop:
             return []  # only whole paragraphs were taken out
-        paragraphs = data[start:stop].split(separator)
-        new = set(paragraphs).difference(seen)
-        if not new:
-            return []
-        self._remember(path, new, sum(map(len, new)))
-        # One window per run of new paragraphs, found in C (a byte per paragraph, 1 when
-        # new): a rewritten file is one run, not a Python step per paragraph. A
-        # paragraph's offset is the lengths before it plus one separator each.
-        ends = list(accumulate(map(len, paragraphs)))
-        flags = bytes(map(new.__contains__, paragraphs))
+        if path in self._by_region:
+            windows = [(start, stop)]
+        else:
+            windows = self._new_paragraphs(path, data, previous, start, stop, separator)
+            if not windows:
+                return []
         gap = len(separator)
-        windows: list[tuple[int, int]] = []
-        first = flags.find(1)
-        while first != -1:
-            after = flags.find(0, first)
-            after = len(flags) if after == -1 else after
-            begin = start + (ends[first - 1] if first else 0) + first * gap
-            windows.append((begin, start + ends[after - 1] + (after - 1) * gap))
-            first = flags.find(1, after)
         # Between the first and the last window all text was new here or in an earlier
         # version, where it was looked at: one look at the whole span is enough.
         if path not in self._key_paths and _has_key_marker(data, windows[0][0], windows[-1][1]):
@@ -207,4 +209,49 @@ class PathVersions:
                 for block in _key_blocks(data)
                 if any(begin < block[1] and block[0] < end for begin, end in windows)
             ]
-        return _merge(windows)
+        merged = _merge(windows)
+        return None if merged == [(0, len(data))] else merged
+
+    def _new_paragraphs(
+        self, path: str, data: bytes, previous: bytes, start: int, stop: int, separator: bytes
+    ) -> list[tuple[int, int]]:
+        """Spans of the runs of paragraphs in ``data[start:stop]`` that no earlier
+        version held (they count as seen from now on)."""
+        seen = self._seen.get(path)
+        if seen is None:  # dropped for memory: the last version was matched (or skipped)
+            self._remember(path, set(previous.split(_separator(previous))), len(previous))
+            seen = self._seen[path]
+        paragraphs = data[start:stop].split(separator)
+        new = set(paragraphs).difference(seen)
+        new_bytes = sum(map(len, new))
+        if not new:
+            self._note_churn(path, stop - start, 0)
+            return []
+        self._remember(path, new, new_bytes)
+        self._note_churn(path, stop - start, new_bytes)  # after: it may drop the set
+        # One span per run of new paragraphs, found in C (a byte per paragraph, 1 when
+        # new): a rewritten file is one run, not a Python step per paragraph. A
+        # paragraph's offset is the lengths before it plus one separator each.
+        ends = list(accumulate(map(len, paragraphs)))
+        flags = bytes(map(new.__contains__, paragraphs))
+        gap = len(separator)
+        spans: list[tuple[int, int]] = []
+        first = flags.find(1)
+        while first != -1:
+            after = flags.find(0, first)
+            after = len(flags) if after == -1 else after
+            begin = start + (ends[first - 1] if first else 0) + first * gap
+            spans.append((begin, start + ends[after - 1] + (after - 1) * gap))
+            first = flags.find(1, after)
+        return spans
+
+    def _note_churn(self, path: str, changed: int, new: int) -> None:
+        """Count versions running with a large, nearly all new change; past
+        _CHURN_VERSIONS the path is matched by region and its paragraph set goes."""
+        if changed < _CHURN_BYTES or new * 10 < changed * 9:
+            self._churn.pop(path, None)
+            return
+        self._churn[path] = self._churn.get(path, 0) + 1
+        if self._churn[path] >= _CHURN_VERSIONS:
+            self._by_region.add(path)
+            self._seen.pop(path, None)
