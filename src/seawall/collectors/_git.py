@@ -9,6 +9,7 @@ no pager, no prompts. Nothing here reaches the network.
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import tempfile
 import threading
@@ -109,14 +110,35 @@ def _failed(command: str, stderr: bytes, returncode: int) -> GitError:
     return GitError(f"git {command} failed: {message[-1] if message else returncode}")
 
 
+def _exited(process: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Block until ``process`` exits (True) or ``timeout`` passes (False).
+
+    ``Popen.wait(timeout)`` polls with sleeps that grow to 50 ms, so it returns up
+    to 50 ms after git is done; a pidfd (Linux 5.3+) wakes the moment it exits.
+    """
+    if process.poll() is not None:
+        return True
+    try:
+        descriptor = os.pidfd_open(process.pid)
+    except (AttributeError, OSError):  # not Linux, or an older kernel
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+    try:
+        return bool(select.select([descriptor], [], [], timeout)[0])
+    finally:
+        os.close(descriptor)
+
+
 def _wait(name: str, process: subprocess.Popen[bytes], errors: Any) -> None:
     """Wait for a background git (an hour at most); its complaint, if it failed."""
-    try:
-        returncode = process.wait(timeout=3600)
-    except subprocess.TimeoutExpired:
+    if not _exited(process, 3600):
         process.kill()
         process.wait()
-        raise GitError(f"git {name} timed out") from None
+        raise GitError(f"git {name} timed out")
+    returncode = process.wait()
     if returncode != 0:
         errors.seek(0)
         raise _failed(name, errors.read(), returncode)
