@@ -468,11 +468,14 @@ def _introductions_by_lines(output: bytes, wanted: set[str]) -> dict[str, Introd
     return found
 
 
-def head_blobs(root: str) -> dict[str, str]:
-    """Path -> blob id for every file in HEAD (empty for a repository without commits)."""
-    if not _run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).strip():
+def head_blobs(root: str, head: str | None = None) -> dict[str, str]:
+    """Path -> blob id for every file in HEAD (empty for a repository without commits);
+    ``head``: HEAD's commit when the caller has it (:func:`ref_tips`), "" for none."""
+    if head is None:
+        head = _run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).decode().strip()
+    if not head:
         return {}
-    output = _run(root, "ls-tree", "-r", "-z", "--full-tree", "HEAD")
+    output = _run(root, "ls-tree", "-r", "-z", "--full-tree", head)
     result = {}
     for entry in output.split(b"\x00"):
         meta, _, path = entry.partition(b"\t")

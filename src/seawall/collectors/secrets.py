@@ -351,6 +351,7 @@ class _Run:
         # Started next to a long history scan, so attribution does not wait for it.
         self.introduction_log: git.IntroductionLog | None = None
         self._head: dict[str, str] | None = None
+        self._tips: dict[str, str] | None = None  # every ref's tip, once history() asked
 
     @property
     def detector(self) -> SecretDetector:
@@ -510,7 +511,7 @@ class _Run:
         ref moved, it is reused as is; if refs only moved forward, only the commits
         since are listed (``rev-list new --not old``); otherwise it is made anew.
         """
-        tips = git.ref_tips(self.root)
+        tips = self._tips = git.ref_tips(self.root)
         allowed = hashlib.sha256("\x1f".join(self.options.allow_paths).encode()).hexdigest()[:8]
         # "history2": blob lists made before archives were read from history leave them out.
         snapshot_key = f"history2:{os.path.realpath(self.root)}:{self.key_suffix}:{allowed}"
@@ -591,7 +592,9 @@ class _Run:
     def head_blobs(self) -> dict[str, str]:
         """Path -> blob id at HEAD (asked of git once a run)."""
         if self._head is None:
-            self._head = git.head_blobs(self.root)
+            # ref_tips resolved HEAD already when the history was listed.
+            head = None if self._tips is None else self._tips.get("HEAD", "")
+            self._head = git.head_blobs(self.root, head)
         return self._head
 
     def _moved_forward(self, old: dict[str, str], new: dict[str, str]) -> bool:
