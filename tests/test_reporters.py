@@ -157,3 +157,20 @@ def test_no_format_leaks_secret_values() -> None:
         out = render(report, fmt)
         for secret in secrets:
             assert secret not in out, fmt
+
+
+def test_text_report_lays_out_line_breaks_and_escapes_other_controls(
+    insecure_report: Report,
+) -> None:
+    control = next(c for c in insecure_report.controls if c.findings)
+    finding = dataclasses.replace(
+        control.findings[0], message="first line\nsecond\tline \x1b[2J cleared?"
+    )
+    changed = dataclasses.replace(control, findings=(finding, *control.findings[1:]))
+    report = dataclasses.replace(
+        insecure_report,
+        controls=tuple(changed if c is control else c for c in insecure_report.controls),
+    )
+    text = render(report, "text")
+    assert "first line second line \\x1b[2J cleared?" in text
+    assert "\x1b" not in text

@@ -63,6 +63,11 @@ _UNPRINTABLE += [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 _ESCAPES = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _UNPRINTABLE}
 
 
+# What textwrap's replace_whitespace turns into spaces: line breaks in a message
+# are layout, not content, and the wrapped text would show them as escapes.
+_BLANKS = {ord(c): " " for c in "\t\n\x0b\x0c\r"}
+
+
 def printable(text: str) -> str:
     """``text`` with every control character and bidi override written as an escape."""
     return text.translate(_ESCAPES)
@@ -75,7 +80,7 @@ def _wrapped(
     return [
         [(line, style)]
         for line in textwrap.wrap(
-            printable(text),
+            printable(text.translate(_BLANKS)),
             width=max(width - 1, 40),
             initial_indent=" " * indent,
             subsequent_indent=" " * (indent + hanging),
