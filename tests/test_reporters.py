@@ -119,12 +119,15 @@ def test_junit_is_well_formed_and_counts_failures(insecure_report: Report) -> No
 
 
 def test_outputs_escape_hostile_file_names(tmp_path: Path) -> None:
-    name = "svc [red]x[/red] |pipe| <b>\x01/Dockerfile"
+    name = "svc [red]x[/red] |pipe| <b>\x01 \u202e/Dockerfile"
     root = write_tree(tmp_path, {name: "FROM alpine\n"})
     report = run_scan(str(root))
     ET.fromstring(render(report, "junit"))  # still well-formed XML
     markdown = render(report, "markdown")
     assert "\\<b\\>" in markdown and "\\|pipe\\|" in markdown and "|pipe|" not in markdown
+    # A bidi override in a pull-request comment would reorder the line: shown escaped.
+    assert "\u202e" not in markdown and "\x01" not in markdown
+    assert "\\\\u202e" in markdown and "\\\\x01" in markdown
     assert "[red]x[/red]" in render(report, "text")  # printed literally, not as markup
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from seawall._model import ControlStatus, FindingStatus, Report
-from seawall.reporters._common import STATUS_LABEL, location_text, severity_order
+from seawall.reporters._common import STATUS_LABEL, location_text, one_line, severity_order
 
 __all__ = ["render"]
 
@@ -17,12 +17,12 @@ _ICON = {
     ControlStatus.ERROR: "⚠️",
 }
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _escape(text: str) -> str:
-    """Escape Markdown and HTML so scanned file names cannot inject markup or break tables."""
-    return _SPECIAL.sub(r"\\\1", _CONTROL.sub(" ", text))
+    """Escape Markdown and HTML so scanned file names cannot inject markup, break tables
+    or reorder what a pull-request comment shows (bidi overrides are escaped too)."""
+    return _SPECIAL.sub(r"\\\1", one_line(text))
 
 
 def render(report: Report) -> str:

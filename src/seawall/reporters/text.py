@@ -1,7 +1,7 @@
 """Human output: the control matrix, then findings grouped by control.
 
 The report is built as lines of styled spans. Every piece of scanned text (file
-names, messages, resource names) passes through :func:`printable` first: control
+names, messages, resource names) is made printable first (``reporters._common``): control
 characters and bidirectional overrides are shown escaped, so a hostile file name
 can neither move the cursor, hide a line, restyle the terminal nor reorder what
 is shown. There is no markup language, so ``[red]x`` is printed as it is.
@@ -21,9 +21,15 @@ from typing import Any
 import click
 
 from seawall._model import ControlStatus, FindingStatus, Report, Severity
-from seawall.reporters._common import STATUS_LABEL, location_text, severity_order
+from seawall.reporters._common import (
+    STATUS_LABEL,
+    location_text,
+    one_line,
+    printable,
+    severity_order,
+)
 
-__all__ = ["printable", "render"]
+__all__ = ["render"]
 
 #: click.style keywords of a span; empty for plain text.
 Style = Mapping[str, Any]
@@ -56,21 +62,6 @@ _SHORT = {
     Severity.LOW: "Low",
     Severity.INFO: "Info",
 }
-# C0 and C1 controls (ESC, CR, backspace, ...) and the bidirectional marks and
-# overrides of "Trojan Source" (CVE-2021-42574).
-_UNPRINTABLE = [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F]
-_UNPRINTABLE += [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-_ESCAPES = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _UNPRINTABLE}
-
-
-# What textwrap's replace_whitespace turns into spaces: line breaks in a message
-# are layout, not content, and the wrapped text would show them as escapes.
-_BLANKS = {ord(c): " " for c in "\t\n\x0b\x0c\r"}
-
-
-def printable(text: str) -> str:
-    """``text`` with every control character and bidi override written as an escape."""
-    return text.translate(_ESCAPES)
 
 
 def _wrapped(
@@ -80,7 +71,7 @@ def _wrapped(
     return [
         [(line, style)]
         for line in textwrap.wrap(
-            printable(text.translate(_BLANKS)),
+            one_line(text),
             width=max(width - 1, 40),
             initial_indent=" " * indent,
             subsequent_indent=" " * (indent + hanging),
