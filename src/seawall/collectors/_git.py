@@ -127,7 +127,9 @@ def _exited(process: subprocess.Popen[bytes], timeout: float) -> bool:
             return False
         return True
     try:
-        return bool(select.select([descriptor], [], [], timeout)[0])
+        poller = select.poll()  # not select(): a descriptor past 1023 is fine here
+        poller.register(descriptor, select.POLLIN)
+        return bool(poller.poll(int(timeout * 1000)))
     finally:
         os.close(descriptor)
 
