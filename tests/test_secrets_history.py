@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import GitRepo, run_cli, write_tree
 from secret_corpus import github_token, pem_key, positives
+
+import seawall.collectors.secrets as secrets_collector
 
 RNG = random.Random(2026)
 
@@ -150,6 +153,46 @@ def test_rescan_after_one_commit_scans_only_new_blobs(
     assert secret.encode() not in cache_text and secret[4:].encode() not in cache_text
 
 
+def _history_rows(cache: Path) -> list[str]:
+    with sqlite3.connect(cache / "results-v1.sqlite") as connection:
+        return [k for (k,) in connection.execute("SELECT key FROM results") if "history3:" in k]
+
+
+def test_rescans_add_snapshot_segments_and_a_new_list_replaces_them(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SEAWALL_CACHE_DIR", str(cache))
+    monkeypatch.setattr(secrets_collector, "_MAX_SEGMENTS", 3)
+
+    def same_as_uncached() -> set[tuple[str, str | None]]:
+        found = {
+            (f["path"], f["commit"]) for f in secrets_json(repo.root, "--history")[1]["findings"]
+        }
+        fresh = secrets_json(repo.root, "--history", "--no-cache")[1]["findings"]
+        assert found == {(f["path"], f["commit"]) for f in fresh}
+        return found
+
+    repo.commit({"a.py": f'KEY = "{token()}"\n'}, "first")
+    same_as_uncached()
+    counts = []
+    for i in range(6):  # each rescan adds a segment; the fourth writes the list as one
+        repo.commit({f"m{i}.py": f'KEY_{i} = "{token()}"\n'}, f"commit {i}")
+        assert len(same_as_uncached()) == i + 2
+        counts.append(len(_history_rows(cache)) - 1)  # less the head row
+    assert counts == [2, 3, 1, 2, 3, 1]
+    # History rewritten (not a fast-forward): listed anew, the old segments removed.
+    repo.git("reset", "-q", "--hard", "HEAD~2")
+    assert len(same_as_uncached()) == 5
+    assert len(_history_rows(cache)) == 2
+    # A segment lost from the cache: the history is listed anew, with the same answer.
+    repo.commit({"late.py": f'KEY = "{token()}"\n'}, "late")
+    same_as_uncached()
+    with sqlite3.connect(cache / "results-v1.sqlite") as connection:
+        connection.execute("DELETE FROM results WHERE key LIKE '%history3:%:0'")
+    assert len(same_as_uncached()) == 6
+
+
 def test_scan_includes_history_by_default_at_a_repository_top(repo: GitRepo) -> None:
     repo.commit({"creds.txt": f"{token()}\n"}, "oops")
     repo.remove("creds.txt")
@@ -262,8 +305,6 @@ def test_no_output_format_or_cache_leaks_any_secret_value(
 def test_worker_pool_scan_matches_the_inline_scan(
     repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import seawall.collectors.secrets as secrets_collector
-
     rng = random.Random(5)
     for index in range(12):  # secrets spread over commits and files, with filler between
         files = {f"pkg/module_{index % 5}.py": f"# {rng.random()}\n" * rng.randint(1, 400)}

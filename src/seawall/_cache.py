@@ -60,8 +60,9 @@ class ResultCache:
             return {}
         return found
 
-    def put_many(self, items: Mapping[str, Any]) -> None:
-        """Store rows; failures switch the cache off."""
+    def put_many(self, items: Mapping[str, Any], delete: Iterable[str] = ()) -> None:
+        """Store rows and drop the ``delete`` keys, in one transaction; failures switch
+        the cache off."""
         if self._connection is None or not items:
             return
         try:
@@ -69,6 +70,9 @@ class ResultCache:
                 self._connection.executemany(
                     "INSERT OR REPLACE INTO results (key, rows) VALUES (?, ?)",
                     ((key, json.dumps(rows)) for key, rows in items.items()),
+                )
+                self._connection.executemany(
+                    "DELETE FROM results WHERE key = ?", ((key,) for key in delete)
                 )
         except sqlite3.Error as exc:
             self.problem = f"cache write failed: {exc}"

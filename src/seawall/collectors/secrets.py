@@ -337,6 +337,23 @@ def _plan_deltas(
 # -- orchestration --------------------------------------------------------------------
 
 
+# A rescan after new commits adds a segment to the history snapshot instead of
+# writing its whole blob list again (1.2 MB of JSON for requests); past this many
+# segments the list is written as one.
+_MAX_SEGMENTS = 16
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """A history snapshot: the ref tips it was made from, the cached rows of its blobs
+    with hits, its blob list (path, oid, key) and the cache keys of the list's parts."""
+
+    tips: dict[str, str]
+    rows: dict[str, Any]
+    entries: list[tuple[str, str, str]]
+    segments: list[str]
+
+
 class _Run:
     def __init__(self, context: CollectContext, options: SecretsOptions) -> None:
         self.root = context.tree.root
@@ -517,23 +534,21 @@ class _Run:
         """
         tips = self._tips = git.ref_tips(self.root)
         allowed = hashlib.sha256("\x1f".join(self.options.allow_paths).encode()).hexdigest()[:8]
-        # "history2": blob lists made before archives were read from history leave them out.
-        snapshot_key = f"history2:{os.path.realpath(self.root)}:{self.key_suffix}:{allowed}"
-        snapshot = (
-            None if self.options.since else self.cache.get_many([snapshot_key]).get(snapshot_key)
-        )
+        # "history3": the blob list in segments (history2 held it in one row).
+        snapshot_key = f"history3:{os.path.realpath(self.root)}:{self.key_suffix}:{allowed}"
+        snapshot = None if self.options.since else self._load_snapshot(snapshot_key)
         old_entries: list[tuple[str, str, str]] = []
-        if snapshot is not None and snapshot["tips"] == tips:
-            self.blobs_total += len(snapshot["entries"])
-            self.blobs_cached += len(snapshot["entries"])
-            self.rows.update(snapshot["rows"])
-            return [tuple(e) for e in snapshot["entries"]]
-        if snapshot is not None and self._moved_forward(snapshot["tips"], tips):
-            old_entries = [tuple(e) for e in snapshot["entries"]]
-            self.rows.update(snapshot["rows"])
-            listing = git.HistoryListing(
-                self.root, tips.values(), exclude=snapshot["tips"].values()
-            )
+        extends: _Snapshot | None = None  # the snapshot this run adds new commits to
+        if snapshot is not None and snapshot.tips == tips:
+            self.blobs_total += len(snapshot.entries)
+            self.blobs_cached += len(snapshot.entries)
+            self.rows.update(snapshot.rows)
+            return snapshot.entries
+        if snapshot is not None and self._moved_forward(snapshot.tips, tips):
+            extends = snapshot
+            old_entries = snapshot.entries
+            self.rows.update(snapshot.rows)
+            listing = git.HistoryListing(self.root, tips.values(), exclude=snapshot.tips.values())
         elif self.options.since:
             listing = git.HistoryListing(self.root, exclude=[self.options.since], refs=tips)
         else:
@@ -588,10 +603,45 @@ class _Run:
         if not self.options.since:
             kept = [key for _, _, key in all_entries + complete]
             with_hits = {key: self.rows[key] for key in kept if self.rows.get(key)}
-            self.cache.put_many(
-                {snapshot_key: {"tips": tips, "entries": all_entries, "rows": with_hits}}
+            self._store_snapshot(
+                snapshot_key, tips, with_hits, (all_entries, entries), extends, snapshot
             )
         return all_entries
+
+    def _load_snapshot(self, key: str) -> _Snapshot | None:
+        """The history snapshot kept under ``key``; None if there is none or a part
+        of it is gone (the history is then listed anew)."""
+        head = self.cache.get_many([key]).get(key)
+        if head is None:
+            return None
+        segments = self.cache.get_many(head["segments"])
+        if len(segments) != len(head["segments"]):
+            return None
+        entries = [tuple(e) for name in head["segments"] for e in segments[name]]
+        return _Snapshot(head["tips"], head["rows"], entries, head["segments"])
+
+    def _store_snapshot(
+        self,
+        key: str,
+        tips: dict[str, str],
+        rows: dict[str, Any],
+        entries: tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]],
+        extends: _Snapshot | None,
+        replaces: _Snapshot | None,
+    ) -> None:
+        """Keep the snapshot (``entries``: all blobs, and those new in this run). When it
+        ``extends`` the one read at the start, only a segment with the new blobs and the
+        small head row are written; otherwise (or past _MAX_SEGMENTS) the whole list, as
+        one segment, and the segments of the snapshot it ``replaces`` go."""
+        all_entries, new_entries = entries
+        if extends is not None and len(extends.segments) < _MAX_SEGMENTS:
+            segments = [*extends.segments, f"{key}:{len(extends.segments)}"]
+            part = new_entries
+        else:
+            segments, part = [f"{key}:0"], all_entries
+        stale = [name for name in (replaces.segments if replaces else []) if name not in segments]
+        head = {"tips": tips, "rows": rows, "segments": segments}
+        self.cache.put_many({segments[-1]: part, key: head}, delete=stale)
 
     def head_blobs(self) -> dict[str, str]:
         """Path -> blob id at HEAD (asked of git once a run)."""
