@@ -181,16 +181,18 @@ def test_rescans_add_snapshot_segments_and_a_new_list_replaces_them(
         assert len(same_as_uncached()) == i + 2
         counts.append(len(_history_rows(cache)) - 1)  # less the head row
     assert counts == [2, 3, 1, 2, 3, 1]
+    repo.remove("m0.py")  # a commit that brings no new blob: no new segment
+    assert len(same_as_uncached()) == 7 and len(_history_rows(cache)) == 2
     # History rewritten (not a fast-forward): listed anew, the old segments removed.
     repo.git("reset", "-q", "--hard", "HEAD~2")
-    assert len(same_as_uncached()) == 5
+    assert len(same_as_uncached()) == 6
     assert len(_history_rows(cache)) == 2
     # A segment lost from the cache: the history is listed anew, with the same answer.
     repo.commit({"late.py": f'KEY = "{token()}"\n'}, "late")
     same_as_uncached()
     with sqlite3.connect(cache / "results-v1.sqlite") as connection:
         connection.execute("DELETE FROM results WHERE key LIKE '%history3:%:0'")
-    assert len(same_as_uncached()) == 6
+    assert len(same_as_uncached()) == 7
 
 
 def test_scan_includes_history_by_default_at_a_repository_top(repo: GitRepo) -> None:

@@ -614,11 +614,12 @@ class _Run:
         head = self.cache.get_many([key]).get(key)
         if head is None:
             return None
-        segments = self.cache.get_many(head["segments"])
-        if len(segments) != len(head["segments"]):
+        try:
+            segments = self.cache.get_many(head["segments"])
+            entries = [tuple(e) for name in head["segments"] for e in segments[name]]
+            return _Snapshot(head["tips"], head["rows"], entries, head["segments"])
+        except (KeyError, TypeError, ValueError):  # a part is gone, or not in this shape
             return None
-        entries = [tuple(e) for name in head["segments"] for e in segments[name]]
-        return _Snapshot(head["tips"], head["rows"], entries, head["segments"])
 
     def _store_snapshot(
         self,
@@ -634,14 +635,18 @@ class _Run:
         small head row are written; otherwise (or past _MAX_SEGMENTS) the whole list, as
         one segment, and the segments of the snapshot it ``replaces`` go."""
         all_entries, new_entries = entries
-        if extends is not None and len(extends.segments) < _MAX_SEGMENTS:
+        parts: dict[str, Any] = {}
+        if extends is not None and not new_entries:
+            segments = extends.segments  # new commits, no new blobs: the head row only
+        elif extends is not None and len(extends.segments) < _MAX_SEGMENTS:
             segments = [*extends.segments, f"{key}:{len(extends.segments)}"]
-            part = new_entries
+            parts[segments[-1]] = new_entries
         else:
-            segments, part = [f"{key}:0"], all_entries
+            segments = [f"{key}:0"]
+            parts[segments[-1]] = all_entries
         stale = [name for name in (replaces.segments if replaces else []) if name not in segments]
         head = {"tips": tips, "rows": rows, "segments": segments}
-        self.cache.put_many({segments[-1]: part, key: head}, delete=stale)
+        self.cache.put_many({**parts, key: head}, delete=stale)
 
     def head_blobs(self) -> dict[str, str]:
         """Path -> blob id at HEAD (asked of git once a run)."""
