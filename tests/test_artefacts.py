@@ -82,3 +82,38 @@ def test_a_new_redaction_matcher_clears_out_old_pattern_sets(tmp_path: Path) -> 
     Redactor(sensitive_keys=("a_key_only_this_test_uses",), cache_dir=tmp_path)
     names = [p.name for p in tmp_path.glob("redaction-*")]
     assert len(names) == 8 and sum(not n.startswith("redaction-old") for n in names) == 1
+
+
+def test_result_cache_keeps_the_rows_of_the_two_most_recent_rule_packs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from seawall._cache import ResultCache
+
+    def keys() -> set[str]:
+        cache = ResultCache(tmp_path)
+        found = set(cache.get_many(every))
+        cache.close()
+        return found
+
+    every = [f"{oid}:{pack}:allow:code" for oid in ("a" * 40, "b" * 40) for pack in "ABC"]
+    every += ["intro:" + "a" * 40, "history3:/repo:A:allow:x", "history3:/repo:A:allow:x:0"]
+    cache = ResultCache(tmp_path)
+    cache.put_many({key: [] for key in every})
+    cache.use_generation("A")  # the first time: rows of other (unnamed) packs go
+    cache.close()
+    assert keys() == {k for k in every if ":A:" in k or k.startswith("intro:")}
+    cache = ResultCache(tmp_path)
+    cache.put_many({key: [] for key in every})
+    clock = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    for pack in ("B", "A", "C"):  # an upgrade to B, a run of the older install, then C
+        clock[0] += 100_000  # a day and more apart: each use is noted
+        cache.use_generation(pack)
+    cache.close()
+    assert keys() == {k for k in every if ":B:" not in k}  # B is the least recently used
+    cache = ResultCache(tmp_path)
+    cache.use_generation("C")  # noted within the day: nothing changes
+    cache.close()
+    assert keys() == {k for k in every if ":B:" not in k}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,9 @@ class ResultCache:
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, rows TEXT NOT NULL)"
             )
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS generations (name TEXT PRIMARY KEY, used REAL NOT NULL)"
+            )
             self._connection = connection
         except (OSError, sqlite3.Error) as exc:
             self.problem = f"cache disabled: {exc}"
@@ -40,6 +44,42 @@ class ResultCache:
     def enabled(self) -> bool:
         """True when reads and writes go to disk."""
         return self._connection is not None
+
+    def use_generation(self, generation: str, keep: int = 2) -> None:
+        """Note that rows keyed with ``:<generation>:`` (the secret scan's rule pack and
+        detection code) are in use, and delete the rows of all but the ``keep`` most
+        recently used generations: each upgrade would otherwise leave a copy of every
+        result behind. Keys without a generation (introducing commits) stay.
+
+        A cache from before generations were noted keeps only the current one's rows.
+        """
+        if self._connection is None:
+            return
+        now = time.time()
+        try:
+            with self._connection:
+                known = dict(self._connection.execute("SELECT name, used FROM generations"))
+                if generation in known and known[generation] > now - 86_400:
+                    return  # noted within the day: no write on every run
+                self._connection.execute(
+                    "INSERT OR REPLACE INTO generations (name, used) VALUES (?, ?)",
+                    (generation, now),
+                )
+                if not known:  # the first time: rows of earlier generations are unnamed
+                    self._connection.execute(
+                        "DELETE FROM results WHERE key NOT LIKE 'intro:%' AND instr(key, ?) = 0",
+                        (f":{generation}:",),
+                    )
+                known[generation] = now
+                retired = sorted(known, key=known.__getitem__, reverse=True)[keep:]
+                for name in retired:
+                    self._connection.execute(
+                        "DELETE FROM results WHERE instr(key, ?) > 0", (f":{name}:",)
+                    )
+                    self._connection.execute("DELETE FROM generations WHERE name = ?", (name,))
+        except sqlite3.Error as exc:
+            self.problem = f"cache write failed: {exc}"
+            self._connection = None
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
         """Cached rows for the keys that have them."""

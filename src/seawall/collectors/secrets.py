@@ -360,6 +360,9 @@ class _Run:
         self.context = context
         self.options = options
         self.cache = ResultCache(Path(options.cache_dir) if options.cache_dir else None)
+        # Results are keyed by the rule pack (and detection code): an upgrade's older
+        # ones are dropped, past the previous version (another install may still use it).
+        self.cache.use_generation(rule_pack_hash())
         self._detector: SecretDetector | None = None
         self.filters = _Filters(options)
         allow_key = hashlib.sha256("\x1f".join(options.allow_values).encode()).hexdigest()[:8]
