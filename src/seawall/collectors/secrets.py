@@ -14,7 +14,6 @@ import hashlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from seawall.detectors.secrets import (
     SecretDetector,
     SecretHit,
     default_detector,
+    path_suffix,
 )
 
 __all__ = ["SecretOccurrence", "SecretsEvidence", "collect"]
@@ -159,17 +159,8 @@ def _git_blob_id(data: bytes) -> str:
     return digest.hexdigest()
 
 
-# Memoised: a history names each path once per version (requests: 8,200 blobs, 600 paths).
-@lru_cache(maxsize=8192)
-def _suffix(path: str) -> str:
-    name = path.rsplit("/", 1)[-1].lower()
-    dot = name.rfind(".")
-    return name[dot:] if dot > 0 else ""
-
-
-@lru_cache(maxsize=8192)
 def _path_class(path: str) -> str:
-    return "code" if _suffix(path) in CODE_SUFFIXES else "text"
+    return "code" if path_suffix(path) in CODE_SUFFIXES else "text"
 
 
 class _Filters:
@@ -486,7 +477,7 @@ class _Run:
                     entries.append((member, oid, key))
                     pending.setdefault(key, (key, member, content))
                 continue
-            if _suffix(path) in _BINARY_SUFFIXES:
+            if path_suffix(path) in _BINARY_SUFFIXES:
                 continue
             if source.size > self.options.max_blob_size:
                 continue  # the tree walk already capped sizes; this is the secrets cap
@@ -541,14 +532,14 @@ class _Run:
         snapshot_key = f"history3:{os.path.realpath(self.root)}:{self.key_suffix}:{allowed}"
         snapshot = None if self.options.since else self._load_snapshot(snapshot_key)
         old_entries: list[tuple[str, str, str]] = []
-        extends: _Snapshot | None = None  # the snapshot this run adds new commits to
+        extended = False  # this run adds new commits to the snapshot it read
         if snapshot is not None and snapshot.tips == tips:
             self.blobs_total += len(snapshot.entries)
             self.blobs_cached += len(snapshot.entries)
             self.rows.update(snapshot.rows)
             return snapshot.entries
         if snapshot is not None and self._moved_forward(snapshot.tips, tips):
-            extends = snapshot
+            extended = True
             old_entries = snapshot.entries
             self.rows.update(snapshot.rows)
             listing = git.HistoryListing(self.root, tips.values(), exclude=snapshot.tips.values())
@@ -576,7 +567,7 @@ class _Run:
             if (
                 oid in known
                 or (
-                    _suffix(path) in _BINARY_SUFFIXES
+                    path_suffix(path) in _BINARY_SUFFIXES
                     and not path.lower().endswith(ARCHIVE_SUFFIXES)
                 )
                 or self.filters.path_allowed(path)
@@ -607,7 +598,7 @@ class _Run:
             kept = [key for _, _, key in all_entries + complete]
             with_hits = {key: self.rows[key] for key in kept if self.rows.get(key)}
             self._store_snapshot(
-                snapshot_key, tips, with_hits, (all_entries, entries), extends, snapshot
+                snapshot_key, tips, with_hits, all_entries, entries, snapshot, extended
             )
         return all_entries
 
@@ -629,25 +620,24 @@ class _Run:
         key: str,
         tips: dict[str, str],
         rows: dict[str, Any],
-        entries: tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]],
-        extends: _Snapshot | None,
-        replaces: _Snapshot | None,
+        all_entries: list[tuple[str, str, str]],
+        new_entries: list[tuple[str, str, str]],
+        previous: _Snapshot | None,
+        extended: bool,
     ) -> None:
-        """Keep the snapshot (``entries``: all blobs, and those new in this run). When it
-        ``extends`` the one read at the start, only a segment with the new blobs and the
-        small head row are written; otherwise (or past _MAX_SEGMENTS) the whole list, as
-        one segment, and the segments of the snapshot it ``replaces`` go."""
-        all_entries, new_entries = entries
+        """Keep the snapshot. When this run ``extended`` the ``previous`` one, only a
+        segment with the new blobs and the small head row are written; otherwise (or
+        past _MAX_SEGMENTS) the whole list, as one segment, and the previous segments go."""
         parts: dict[str, Any] = {}
-        if extends is not None and not new_entries:
-            segments = extends.segments  # new commits, no new blobs: the head row only
-        elif extends is not None and len(extends.segments) < _MAX_SEGMENTS:
-            segments = [*extends.segments, f"{key}:{len(extends.segments)}"]
+        if previous is not None and extended and not new_entries:
+            segments = previous.segments  # new commits, no new blobs: the head row only
+        elif previous is not None and extended and len(previous.segments) < _MAX_SEGMENTS:
+            segments = [*previous.segments, f"{key}:{len(previous.segments)}"]
             parts[segments[-1]] = new_entries
         else:
             segments = [f"{key}:0"]
             parts[segments[-1]] = all_entries
-        stale = [name for name in (replaces.segments if replaces else []) if name not in segments]
+        stale = [name for name in (previous.segments if previous else []) if name not in segments]
         head = {"tips": tips, "rows": rows, "segments": segments}
         self.cache.put_many({**parts, key: head}, delete=stale)
 
